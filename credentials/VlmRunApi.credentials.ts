@@ -1,0 +1,64 @@
+import type {
+	IAuthenticateGeneric,
+	Icon,
+	ICredentialTestRequest,
+	ICredentialType,
+	INodeProperties,
+} from 'n8n-workflow';
+
+export class VlmRunApi implements ICredentialType {
+	name = 'vlmRunApi';
+
+	displayName = 'VLM Run API';
+
+	icon: Icon = { light: 'file:vlmrun.svg', dark: 'file:vlmrun.dark.svg' };
+
+	documentationUrl = 'https://docs.vlm.run/';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'API Key',
+			name: 'apiKey',
+			type: 'string',
+			typeOptions: { password: true },
+			required: true,
+			default: '',
+			description: 'Your VLM Run API key, from the VLM Run dashboard (Settings → API Keys)',
+		},
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: 'https://api.vlm.run/v1',
+			description:
+				'The VLM Run API root including /v1. Change it only for a self-hosted or development deployment.',
+		},
+		{
+			displayName: 'Webhook Signing Secret',
+			name: 'webhookSecret',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description:
+				'Optional. The webhook secret from the VLM Run dashboard. When set, the VLM Run Trigger and the Wait for Callback mode reject callbacks whose X-VLMRun-Signature does not match.',
+		},
+	];
+
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: {
+			headers: {
+				Authorization: '=Bearer {{$credentials.apiKey}}',
+			},
+		},
+	};
+
+	// An account-scoped listing: unlike /health or /domains it cannot answer 200 to a wrong key.
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
+			url: '/predictions',
+			qs: { limit: 1 },
+		},
+	};
+}

@@ -1,0 +1,19 @@
+const tsJest = ['ts-jest', { tsconfig: 'test/tsconfig.json', isolatedModules: true }];
+
+module.exports = {
+	projects: [
+		{
+			displayName: 'unit',
+			testEnvironment: 'node',
+			transform: { '^.+\\.ts$': tsJest },
+			testMatch: ['<rootDir>/test/**/*.test.ts'],
+			testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/workflow/', '<rootDir>/test/e2e/'],
+		},
+		{
+			displayName: 'workflow',
+			testEnvironment: 'node',
+			transform: { '^.+\\.ts$': tsJest },
+			testMatch: ['<rootDir>/test/workflow/**/*.test.ts'],
+		},
+	],
+};

@@ -1,0 +1,37 @@
+import { updateDisplayOptions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import { inputError } from '../shared/errors';
+import type { Operation } from '../shared/router';
+import { apiRequest } from '../shared/transport';
+import { extractProperties } from './extract.properties';
+
+const domainProperty = extractProperties.find((property) => property.name === 'domain');
+
+export const description = updateDisplayOptions({ show: { resource: ['domain'], operation: ['getSchema'] } }, [
+	{ ...(domainProperty as NonNullable<typeof domainProperty>), required: true, description: 'The domain whose JSON schema to fetch' },
+]);
+
+function readDomain(ctx: IExecuteFunctions, i: number): string {
+	const domain = (ctx.getNodeParameter('domain', i, '', { extractValue: true }) as string).trim();
+	if (!domain) throw inputError(ctx.getNode(), i, `No domain chosen (item ${i})`, 'Pick a domain from the list or enter its ID, e.g. document.invoice.');
+	return domain;
+}
+
+export const getDomainSchema: Operation = {
+	description,
+	async prepare(this: IExecuteFunctions, i: number) {
+		readDomain(this, i);
+	},
+	async execute(this: IExecuteFunctions, i: number): Promise<INodeExecutionData[]> {
+		const schema = (await apiRequest.call(this, {
+			method: 'POST',
+			path: '/schema',
+			body: { domain: readDomain(this, i) },
+			kind: 'read',
+			itemIndex: i,
+			resource: 'domain',
+		})) as IDataObject;
+		return [{ json: schema }];
+	},
+};

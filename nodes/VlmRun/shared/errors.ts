@@ -1,0 +1,109 @@
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import type { INode, JsonObject } from 'n8n-workflow';
+
+export interface ApiFailure {
+	status: number;
+	body: unknown;
+	method: string;
+	path: string;
+	itemIndex?: number;
+	resource?: string;
+}
+
+/** Renders VLM Run's FastAPI `detail` (a string, or a list of validation errors) as plain text. */
+export function renderDetail(body: unknown): string | undefined {
+	if (!body || typeof body !== 'object') {
+		return typeof body === 'string' && body.trim() !== '' ? body.trim().slice(0, 500) : undefined;
+	}
+	const record = body as Record<string, unknown>;
+	const detail = record.detail ?? record.message ?? record.error;
+	if (typeof detail === 'string') return detail;
+	if (Array.isArray(detail)) {
+		return detail
+			.map((entry) => {
+				if (!entry || typeof entry !== 'object') return String(entry);
+				const { loc, msg } = entry as { loc?: unknown; msg?: unknown };
+				const field = Array.isArray(loc) ? loc.filter((part) => part !== 'body').join('.') : '';
+				return field ? `${field}: ${String(msg)}` : String(msg);
+			})
+			.join('; ');
+	}
+	if (detail && typeof detail === 'object') return JSON.stringify(detail);
+	return undefined;
+}
+
+function headline(failure: ApiFailure): { message: string; fix: string } {
+	const what = failure.resource ?? 'resource';
+	switch (failure.status) {
+		case 401:
+		case 403:
+			return {
+				message: 'VLM Run rejected the API key',
+				fix: 'Check the API key and the Base URL in the VLM Run API credential.',
+			};
+		case 402:
+			return {
+				message: 'The VLM Run account has no credits left',
+				fix: 'Add credits or upgrade the plan in the VLM Run dashboard, then run the workflow again.',
+			};
+		case 404:
+			return {
+				message: `The ${what} was not found on VLM Run`,
+				fix: `Check the ${what} ID (and that it belongs to the account of this API key).`,
+			};
+		case 422:
+		case 400:
+			return {
+				message: 'VLM Run did not accept the request',
+				fix: 'Fix the parameters named below and run again.',
+			};
+		case 429:
+			return {
+				message: 'VLM Run is rate limiting this account',
+				fix: 'The node already waited and retried. Lower Max Concurrent Requests, spread the items over time, or ask VLM Run for a higher limit.',
+			};
+		default:
+			return failure.status >= 500
+				? {
+						message: `VLM Run had a server problem (HTTP ${failure.status})`,
+						fix: 'This is usually temporary. Run the workflow again, or enable Retry On Fail in the node settings.',
+					}
+				: {
+						message: `VLM Run answered HTTP ${failure.status}`,
+						fix: 'Check the node parameters.',
+					};
+	}
+}
+
+/** Turns a VLM Run error response into a NodeApiError whose message says what happened and whose description says how to fix it. */
+export function apiError(node: INode, failure: ApiFailure): NodeApiError {
+	const { message, fix } = headline(failure);
+	const detail = renderDetail(failure.body);
+	const description = [
+		fix,
+		detail ? `VLM Run said: ${detail}` : undefined,
+		`(${failure.method} ${failure.path}, HTTP ${failure.status})`,
+	]
+		.filter(Boolean)
+		.join(' ');
+	const body =
+		failure.body && typeof failure.body === 'object'
+			? (failure.body as JsonObject)
+			: ({ detail: detail ?? '' } as JsonObject);
+	return new NodeApiError(node, body, {
+		message,
+		description,
+		httpCode: String(failure.status),
+		itemIndex: failure.itemIndex,
+	});
+}
+
+/** An error for invalid node input, raised before anything is sent to VLM Run. */
+export function inputError(
+	node: INode,
+	itemIndex: number,
+	message: string,
+	description: string,
+): NodeOperationError {
+	return new NodeOperationError(node, message, { itemIndex, description });
+}

@@ -1,0 +1,43 @@
+interface Waiter {
+	capacity: number;
+	start: () => void;
+}
+
+/**
+ * A first-in, first-out concurrency gate. Each task brings its own capacity, because the
+ * Max Concurrent Requests option is read per item: a task starts only while fewer tasks than
+ * its own capacity are running.
+ */
+export class Limiter {
+	private active = 0;
+
+	private readonly queue: Waiter[] = [];
+
+	async run<T>(capacity: number, task: () => Promise<T>): Promise<T> {
+		await this.acquire(Math.max(1, Math.floor(capacity)));
+		try {
+			return await task();
+		} finally {
+			this.active--;
+			this.drain();
+		}
+	}
+
+	private async acquire(capacity: number): Promise<void> {
+		if (this.queue.length === 0 && this.active < capacity) {
+			this.active++;
+			return;
+		}
+		await new Promise<void>((resolve) => {
+			this.queue.push({ capacity, start: resolve });
+		});
+	}
+
+	private drain(): void {
+		while (this.queue.length > 0 && this.active < this.queue[0].capacity) {
+			const next = this.queue.shift() as Waiter;
+			this.active++;
+			next.start();
+		}
+	}
+}

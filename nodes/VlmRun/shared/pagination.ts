@@ -1,0 +1,35 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+import { apiRequest } from './transport';
+
+const PAGE_SIZE = 100;
+
+/** Walks VLM Run's skip/limit pagination (bare JSON arrays) up to `max` results. */
+export async function listPaged(
+	ctx: IExecuteFunctions,
+	path: string,
+	itemIndex: number,
+	max: number,
+	style: 'skip' | 'offset' = 'skip',
+	extraQuery: IDataObject = {},
+): Promise<IDataObject[]> {
+	const results: IDataObject[] = [];
+	for (;;) {
+		const limit = Math.min(PAGE_SIZE, max - results.length);
+		const position = style === 'skip' ? { skip: results.length } : { offset: results.length };
+		const page = (await apiRequest.call(ctx, {
+			method: 'GET',
+			path,
+			qs: { ...extraQuery, ...position, limit },
+			itemIndex,
+		})) as IDataObject[];
+		results.push(...page);
+		if (page.length < limit || results.length >= max) return results;
+	}
+}
+
+export function listLimit(ctx: IExecuteFunctions, itemIndex: number): number {
+	return ctx.getNodeParameter('returnAll', itemIndex, false)
+		? Number.MAX_SAFE_INTEGER
+		: (ctx.getNodeParameter('limit', itemIndex, 50) as number);
+}

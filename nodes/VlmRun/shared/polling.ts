@@ -1,0 +1,94 @@
+import { NodeOperationError, sleep } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+import { apiRequest } from './transport';
+
+export interface PollSchedule {
+	firstMs: number;
+	factor: number;
+	maxMs: number;
+}
+
+// Grows fast enough that a 2-minute job is seen finished by its 6th status request, while a
+// job of about a second is still picked up after one second.
+export const DEFAULT_POLL_SCHEDULE: PollSchedule = { firstMs: 1_000, factor: 2.4, maxMs: 60_000 };
+
+export type JobKind = 'prediction' | 'execution';
+
+export interface Job extends IDataObject {
+	id: string;
+	status: string;
+}
+
+const JOB_PATHS: Record<JobKind, string> = {
+	prediction: '/predictions/',
+	execution: '/agent/executions/',
+};
+
+/** The delay before the next status request, given the previous one. */
+export function nextPollDelay(previousMs: number | undefined, schedule: PollSchedule): number {
+	if (previousMs === undefined) return schedule.firstMs;
+	return Math.min(schedule.maxMs, Math.round(previousMs * schedule.factor));
+}
+
+/** VLM Run reports a failure's reason in different fields depending on the job type. */
+export function jobFailureReason(job: IDataObject): string {
+	const usage = (job.usage ?? {}) as IDataObject;
+	for (const candidate of [job.message, job.error, usage.message]) {
+		if (typeof candidate === 'string' && candidate.trim() !== '') return candidate;
+		if (candidate && typeof candidate === 'object') return JSON.stringify(candidate);
+	}
+	return 'VLM Run gave no reason.';
+}
+
+export function jobFailedError(
+	ctx: IExecuteFunctions,
+	kind: JobKind,
+	job: IDataObject,
+	itemIndex: number,
+): NodeOperationError {
+	return new NodeOperationError(ctx.getNode(), `VLM Run could not finish ${kind} ${String(job.id)}`, {
+		itemIndex,
+		description: `VLM Run said: ${jobFailureReason(job)} Check the input file and parameters; the ${kind} ID is ${String(job.id)}.`,
+	});
+}
+
+export interface WaitOptions {
+	kind: JobKind;
+	id: string;
+	timeoutMs: number;
+	itemIndex: number;
+	schedule?: PollSchedule;
+}
+
+/** Polls a prediction or execution until it completes, fails, times out or the run is cancelled. */
+export async function waitForJob(this: IExecuteFunctions, options: WaitOptions): Promise<Job> {
+	const schedule = options.schedule ?? DEFAULT_POLL_SCHEDULE;
+	const signal = this.getExecutionCancelSignal();
+	const deadline = Date.now() + options.timeoutMs;
+	let delay: number | undefined;
+	let last: Job | undefined;
+	for (;;) {
+		delay = nextPollDelay(delay, schedule);
+		const remaining = deadline - Date.now();
+		if (remaining <= 0) break;
+		await sleep(Math.min(delay, remaining), signal);
+		last = (await apiRequest.call(this, {
+			method: 'GET',
+			path: `${JOB_PATHS[options.kind]}${encodeURIComponent(options.id)}`,
+			itemIndex: options.itemIndex,
+			resource: options.kind,
+		})) as Job;
+		if (last.status === 'completed') return last;
+		if (last.status === 'failed') throw jobFailedError(this, options.kind, last, options.itemIndex);
+	}
+	const seconds = Math.round(options.timeoutMs / 1000);
+	throw new NodeOperationError(
+		this.getNode(),
+		`The ${options.kind} ${options.id} did not finish within ${seconds} s`,
+		{
+			itemIndex: options.itemIndex,
+			description: `Its last status was "${last?.status ?? 'pending'}". It keeps running on VLM Run: fetch it later with the Get operation and this ID, raise the Timeout, or use Wait for Callback for long jobs.`,
+		},
+	);
+}

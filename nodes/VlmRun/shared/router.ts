@@ -1,0 +1,120 @@
+import { NodeOperationError } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+	IPairedItemData,
+	NodeApiError,
+} from 'n8n-workflow';
+
+import { Limiter } from './limiter';
+
+export const DEFAULT_MAX_CONCURRENCY = 5;
+
+export interface RunContext {
+	/** Runs one unit of VLM Run work (a file, a job) under the node's concurrency bound. */
+	limit<T>(task: () => Promise<T>): Promise<T>;
+	continueOnFail: boolean;
+}
+
+export interface Operation<Prepared = unknown> {
+	description: INodeProperties[];
+	/** Reads and validates the item's parameters without any network call. */
+	prepare?(this: IExecuteFunctions, itemIndex: number): Promise<Prepared>;
+	execute(
+		this: IExecuteFunctions,
+		itemIndex: number,
+		prepared: Prepared,
+		run: RunContext,
+	): Promise<INodeExecutionData[]>;
+	/** Set when execute calls run.limit itself (per file) instead of being limited as a whole. */
+	limitsItself?: boolean;
+}
+
+export type OperationMap = Record<string, Record<string, Operation<unknown>>>;
+
+class Skipped extends Error {}
+
+/** An output item for a failed input when the node continues on fail. */
+export function errorItem(
+	error: Error,
+	pairedItem: IPairedItemData | IPairedItemData[],
+	extra: Record<string, unknown> = {},
+): INodeExecutionData {
+	const description = (error as { description?: unknown }).description;
+	return {
+		json: {
+			error: error.message,
+			...(typeof description === 'string' && description ? { details: description } : {}),
+			...extra,
+		},
+		error: error as NodeApiError,
+		pairedItem,
+	};
+}
+
+function asNodeError(ctx: IExecuteFunctions, error: Error, itemIndex: number): Error {
+	const context = (error as { context?: Record<string, unknown> }).context;
+	if ('node' in error && context) {
+		if (context.itemIndex === undefined) context.itemIndex = itemIndex;
+		return error;
+	}
+	return new NodeOperationError(ctx.getNode(), error, { itemIndex });
+}
+
+function withPairing(items: INodeExecutionData[], itemIndex: number): INodeExecutionData[] {
+	return items.map((item) => (item.pairedItem ? item : { ...item, pairedItem: { item: itemIndex } }));
+}
+
+/**
+ * Owns the item loop: validates every item before any request, runs items concurrently under
+ * the Max Concurrent Requests bound, keeps input order, pairs every output and applies continue-on-fail.
+ */
+export async function route(this: IExecuteFunctions, operations: OperationMap): Promise<INodeExecutionData[][]> {
+	const resource = this.getNodeParameter('resource', 0) as string;
+	const operationName = this.getNodeParameter('operation', 0) as string;
+	const operation = operations[resource]?.[operationName];
+	if (!operation) {
+		throw new NodeOperationError(this.getNode(), `The operation "${operationName}" is not supported`);
+	}
+	const items = this.getInputData();
+	const continueOnFail = this.continueOnFail();
+	const results: INodeExecutionData[][] = items.map(() => []);
+	const prepared: unknown[] = [];
+	const rejected = new Set<number>();
+
+	for (let i = 0; i < items.length; i++) {
+		try {
+			prepared[i] = operation.prepare ? await operation.prepare.call(this, i) : undefined;
+		} catch (error) {
+			const nodeError = asNodeError(this, error as Error, i);
+			if (!continueOnFail) throw nodeError;
+			results[i] = [errorItem(nodeError, { item: i })];
+			rejected.add(i);
+		}
+	}
+
+	const limiter = new Limiter();
+	let failure: Error | undefined;
+	const runItem = async (i: number) => {
+		const capacity = this.getNodeParameter('options.maxConcurrency', i, DEFAULT_MAX_CONCURRENCY) as number;
+		const limit = async <T>(task: () => Promise<T>) =>
+			await limiter.run(capacity, async () => {
+				if (failure) throw new Skipped();
+				return await task();
+			});
+		const run: RunContext = { limit, continueOnFail };
+		const execute = async () => await operation.execute.call(this, i, prepared[i], run);
+		try {
+			results[i] = withPairing(operation.limitsItself ? await execute() : await limit(execute), i);
+		} catch (error) {
+			if (error instanceof Skipped) return;
+			const nodeError = asNodeError(this, error as Error, i);
+			if (continueOnFail) results[i] = [errorItem(nodeError, { item: i })];
+			else failure = failure ?? nodeError;
+		}
+	};
+	await Promise.all(items.map(async (_, i) => (rejected.has(i) ? undefined : await runItem(i))));
+	if (failure) throw failure;
+	return [results.flat()];
+}

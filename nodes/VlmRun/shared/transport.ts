@@ -1,0 +1,262 @@
+import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	IHookFunctions,
+	IHttpRequestMethods,
+	IHttpRequestOptions,
+	ILoadOptionsFunctions,
+	IWebhookFunctions,
+	JsonObject,
+} from 'n8n-workflow';
+
+import { version } from '../../../package.json';
+import { apiError } from './errors';
+import {
+	DEFAULT_RETRY_POLICY,
+	findErrorCode,
+	isRetryable,
+	parseRetryAfter,
+	retryDelay,
+	type RequestKind,
+	type RetryPolicy,
+} from './retry';
+
+export type VlmRunContext =
+	| IExecuteFunctions
+	| ILoadOptionsFunctions
+	| IHookFunctions
+	| IWebhookFunctions;
+
+export const CREDENTIAL_NAME = 'vlmRunApi';
+export const CLIENT_ID = `n8n-nodes-vlmrun/${version}`;
+
+export const TIMEOUTS = {
+	read: 60_000,
+	create: 120_000,
+	upload: 600_000,
+	chat: 600_000,
+} as const;
+
+export interface ApiCall {
+	method: IHttpRequestMethods;
+	path: string;
+	body?: IDataObject | IDataObject[] | FormData;
+	qs?: IDataObject;
+	/** Defaults to 'read' for GET/HEAD/DELETE and 'create' otherwise; decides what may be retried. */
+	kind?: RequestKind;
+	timeoutMs?: number;
+	itemIndex?: number;
+	/** Names the thing a 404 is about, e.g. "prediction". */
+	resource?: string;
+	/** Raw bytes instead of JSON (artifacts, downloads). */
+	binaryResponse?: boolean;
+	policy?: RetryPolicy;
+}
+
+export interface RawResponse {
+	body: Buffer;
+	contentType: string;
+	headers: Record<string, string>;
+}
+
+interface FullResponse {
+	body: unknown;
+	headers: Record<string, string | string[] | undefined>;
+	statusCode: number;
+}
+
+/** Rate-limit pauses are shared by every request of one node run, so a 429 slows all items down together. */
+const pauseUntil = new WeakMap<object, number>();
+
+function cancelSignal(ctx: VlmRunContext): AbortSignal | undefined {
+	return 'getExecutionCancelSignal' in ctx ? ctx.getExecutionCancelSignal() : undefined;
+}
+
+async function baseUrl(ctx: VlmRunContext): Promise<string> {
+	const credentials = await ctx.getCredentials(CREDENTIAL_NAME);
+	const url = String(credentials.baseUrl || 'https://api.vlm.run/v1');
+	return url.replace(/\/+$/, '');
+}
+
+function headerValue(headers: FullResponse['headers'], name: string): string | undefined {
+	const value = headers[name] ?? headers[name.toLowerCase()];
+	return Array.isArray(value) ? value[0] : value;
+}
+
+async function waitForPause(ctx: VlmRunContext, signal: AbortSignal | undefined): Promise<void> {
+	const until = pauseUntil.get(ctx) ?? 0;
+	const remaining = until - Date.now();
+	if (remaining > 0) await sleep(remaining, signal);
+}
+
+function defaultKind(method: IHttpRequestMethods): RequestKind {
+	return method === 'GET' || method === 'HEAD' || method === 'DELETE' ? 'read' : 'create';
+}
+
+function isMalformed(call: ApiCall, response: FullResponse): boolean {
+	if (call.binaryResponse || response.statusCode >= 300) return false;
+	return typeof response.body === 'string' && response.body.trim() !== '';
+}
+
+async function send(ctx: VlmRunContext, call: ApiCall, url: string): Promise<FullResponse> {
+	const options: IHttpRequestOptions = {
+		method: call.method,
+		url: `${url}${call.path}`,
+		qs: call.qs,
+		body: call.body,
+		headers: { 'X-Client-Id': CLIENT_ID },
+		timeout: call.timeoutMs ?? TIMEOUTS[call.kind ?? defaultKind(call.method)],
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+	};
+	if (call.binaryResponse) options.encoding = 'arraybuffer';
+	else options.json = true;
+	return (await ctx.helpers.httpRequestWithAuthentication.call(
+		ctx,
+		CREDENTIAL_NAME,
+		options,
+	)) as FullResponse;
+}
+
+function connectionError(ctx: VlmRunContext, call: ApiCall, code: string) {
+	return new NodeApiError(ctx.getNode(), { code } as JsonObject, {
+		message: 'Could not reach VLM Run',
+		description: `The connection failed (${code}) on ${call.method} ${call.path}. Check the Base URL in the VLM Run API credential and the network between n8n and VLM Run.`,
+		itemIndex: call.itemIndex,
+	});
+}
+
+async function perform(ctx: VlmRunContext, call: ApiCall): Promise<FullResponse> {
+	const policy = call.policy ?? DEFAULT_RETRY_POLICY;
+	const kind = call.kind ?? defaultKind(call.method);
+	const signal = cancelSignal(ctx);
+	const url = await baseUrl(ctx);
+	const started = Date.now();
+	for (let attempt = 1; ; attempt++) {
+		await waitForPause(ctx, signal);
+		let response: FullResponse | undefined;
+		let errorCode: string | undefined;
+		try {
+			response = await send(ctx, { ...call, kind }, url);
+		} catch (error) {
+			if (signal?.aborted) {
+				throw new NodeOperationError(ctx.getNode(), 'The execution was cancelled', { itemIndex: call.itemIndex });
+			}
+			errorCode = findErrorCode(error) ?? 'ECONNABORTED';
+		}
+		const malformed = response !== undefined && isMalformed(call, response);
+		const failed = response === undefined || response.statusCode >= 300 || malformed;
+		if (!failed) return response as FullResponse;
+
+		const outcome = malformed
+			? { status: 502 }
+			: { status: response?.statusCode, errorCode };
+		const retryAfterMs = response ? parseRetryAfter(headerValue(response.headers, 'retry-after')) : undefined;
+		const delay = retryDelay(attempt, policy, retryAfterMs);
+		const canRetry =
+			isRetryable(kind, outcome) &&
+			attempt < policy.maxAttempts &&
+			Date.now() - started + delay <= policy.maxTotalMs;
+		if (response?.statusCode === 429) {
+			pauseUntil.set(ctx, Math.max(pauseUntil.get(ctx) ?? 0, Date.now() + delay));
+		}
+		if (!canRetry) {
+			if (response === undefined) throw connectionError(ctx, call, errorCode as string);
+			if (malformed) {
+				throw apiError(ctx.getNode(), {
+					status: 502,
+					body: { detail: 'The response body was not valid JSON' },
+					method: call.method,
+					path: call.path,
+					itemIndex: call.itemIndex,
+					resource: call.resource,
+				});
+			}
+			throw apiError(ctx.getNode(), {
+				status: response.statusCode,
+				body: response.body,
+				method: call.method,
+				path: call.path,
+				itemIndex: call.itemIndex,
+				resource: call.resource,
+			});
+		}
+		ctx.logger.debug(`VLM Run ${call.method} ${call.path}: retry ${attempt} in ${delay} ms`, {
+			status: response?.statusCode,
+			code: errorCode,
+		});
+		await sleep(delay, signal);
+	}
+}
+
+/** The one way this package talks to VLM Run: auth, client id, timeouts, retries and error mapping. */
+export async function apiRequest<T = IDataObject>(this: VlmRunContext, call: ApiCall): Promise<T> {
+	const response = await perform(this, call);
+	return response.body as T;
+}
+
+/** Like apiRequest, but returns the raw bytes and content type (artifacts, skill bundles). */
+export async function apiDownload(this: VlmRunContext, call: ApiCall): Promise<RawResponse> {
+	const response = await perform(this, { ...call, binaryResponse: true });
+	const headers: Record<string, string> = {};
+	for (const [name, value] of Object.entries(response.headers)) {
+		if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value[0] : value;
+	}
+	return {
+		body: Buffer.from(response.body as ArrayBuffer),
+		contentType: (headers['content-type'] ?? 'application/octet-stream').split(';')[0].trim(),
+		headers,
+	};
+}
+
+/**
+ * Fetches a URL that VLM Run handed out (a presigned download). These URLs carry their own
+ * signature, so the API key is deliberately not sent along.
+ */
+export async function fetchSignedUrl(this: VlmRunContext, url: string): Promise<RawResponse> {
+	const response = (await this.helpers.httpRequest({
+		method: 'GET',
+		url,
+		encoding: 'arraybuffer',
+		returnFullResponse: true,
+		timeout: TIMEOUTS.upload,
+	})) as FullResponse;
+	const contentType = headerValue(response.headers, 'content-type') ?? 'application/octet-stream';
+	return {
+		body: Buffer.from(response.body as ArrayBuffer),
+		contentType: contentType.split(';')[0].trim(),
+		headers: {},
+	};
+}
+
+/** PUTs bytes to a presigned storage URL (no API key: the URL is its own authorisation). */
+export async function putSignedUrl(
+	this: VlmRunContext,
+	url: string,
+	body: NodeJS.ReadableStream | Buffer,
+	contentType: string,
+	contentLength: number,
+	itemIndex?: number,
+): Promise<void> {
+	const response = (await this.helpers.httpRequest({
+		method: 'PUT',
+		url,
+		body: body as unknown as IDataObject,
+		headers: { 'Content-Type': contentType, 'Content-Length': String(contentLength) },
+		timeout: TIMEOUTS.upload,
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+		abortSignal: cancelSignal(this),
+	})) as FullResponse;
+	if (response.statusCode !== 200) {
+		throw apiError(this.getNode(), {
+			status: response.statusCode,
+			body: response.body,
+			method: 'PUT',
+			path: '(presigned upload URL)',
+			itemIndex,
+			resource: 'upload',
+		});
+	}
+}
