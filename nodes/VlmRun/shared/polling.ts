@@ -11,7 +11,7 @@ export interface PollSchedule {
 
 // Grows fast enough that a 2-minute job is seen finished by its 6th status request, while a
 // job of about a second is still picked up after one second.
-export const DEFAULT_POLL_SCHEDULE: PollSchedule = { firstMs: 1_000, factor: 2.4, maxMs: 60_000 };
+export const DEFAULT_POLL_SCHEDULE: PollSchedule = { firstMs: 1_000, factor: 2.5, maxMs: 60_000 };
 
 export type JobKind = 'prediction' | 'execution';
 

@@ -120,7 +120,8 @@ async function send(ctx: VlmRunContext, call: ApiCall, url: string): Promise<Ful
 }
 
 function connectionError(ctx: VlmRunContext, call: ApiCall, code: string) {
-	return new NodeApiError(ctx.getNode(), { code } as JsonObject, {
+	// The code goes into the description only: NodeApiError would swap our message for its generic one.
+	return new NodeApiError(ctx.getNode(), { failure: 'connection' } as JsonObject, {
 		message: 'Could not reach VLM Run',
 		description: `The connection failed (${code}) on ${call.method} ${call.path}. Check the Base URL in the VLM Run API credential and the network between n8n and VLM Run.`,
 		itemIndex: call.itemIndex,

@@ -1,0 +1,133 @@
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import type { IBinaryKeyData, IDataObject, IExecuteFunctions, JsonObject } from 'n8n-workflow';
+
+import { ARTIFACT_REF_PATTERN, artifactType, extensionForMime, extensionOf } from './media';
+import { apiDownload, fetchSignedUrl, TIMEOUTS, type RawResponse } from './transport';
+
+/** Where an artifact lives: agent executions and chat sessions keep separate namespaces. */
+export type ArtifactScope = { executionId: string } | { sessionId: string };
+
+export interface ArtifactSummary extends IDataObject {
+	ref: string;
+	downloaded: boolean;
+	binaryProperty: string | null;
+	fileName: string | null;
+	mimeType: string | null;
+}
+
+/**
+ * Every artifact ref (img_…, vid_…, doc_…, url_… and so on) found in any string of a response,
+ * in order of first appearance. Structured output carries refs as {"id": "img_a1b2c3"} and free
+ * text as bare tokens; scanning every string value covers both.
+ */
+export function collectArtifactRefs(value: unknown): string[] {
+	const refs = new Set<string>();
+	const visit = (node: unknown): void => {
+		if (typeof node === 'string') {
+			for (const match of node.matchAll(new RegExp(ARTIFACT_REF_PATTERN.source, 'g'))) refs.add(match[0]);
+		} else if (Array.isArray(node)) {
+			node.forEach(visit);
+		} else if (node && typeof node === 'object') {
+			Object.values(node).forEach(visit);
+		}
+	};
+	visit(value);
+	return [...refs];
+}
+
+function scopeQuery(scope: ArtifactScope): IDataObject {
+	return 'executionId' in scope ? { execution_id: scope.executionId } : { session_id: scope.sessionId };
+}
+
+// Servers sometimes label known media as octet-stream; the ref prefix is then the better guess.
+function chooseMime(served: string, ref: string): string {
+	return served && served !== 'application/octet-stream' ? served : artifactType(ref).mimeType;
+}
+
+function fileNameFromUrl(url: string): string | undefined {
+	try {
+		const last = new URL(url).pathname.split('/').pop() ?? '';
+		const name = decodeURIComponent(last);
+		return extensionOf(name) ? name : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+async function followUrlArtifact(ctx: IExecuteFunctions, ref: string, body: Buffer, itemIndex: number) {
+	const url = body.toString('utf8').trim().replace(/^"|"$/g, '');
+	if (!/^https?:\/\//i.test(url)) {
+		throw new NodeOperationError(ctx.getNode(), `The artifact ${ref} is not a link VLM Run can hand out`, {
+			itemIndex,
+			description: `A url_ artifact should contain an http(s) URL, but it starts with "${url.slice(0, 60)}". Turn off Download Artifacts to keep the ref only.`,
+		});
+	}
+	const file = await fetchSignedUrl.call(ctx, url);
+	const served = file.contentType === 'application/octet-stream' ? undefined : file.contentType;
+	const fileName = fileNameFromUrl(url) ?? `${ref}.${(served && extensionForMime(served)) || 'bin'}`;
+	return { body: file.body, fileName, mimeType: served };
+}
+
+async function fetchArtifact(
+	ctx: IExecuteFunctions,
+	ref: string,
+	scope: ArtifactScope,
+	itemIndex: number,
+): Promise<RawResponse | undefined> {
+	try {
+		return await apiDownload.call(ctx, {
+			method: 'GET',
+			path: '/artifacts',
+			qs: { object_id: ref, ...scopeQuery(scope) },
+			timeoutMs: TIMEOUTS.upload,
+			itemIndex,
+			resource: 'artifact',
+		});
+	} catch (error) {
+		if (!(error instanceof NodeApiError)) throw new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
+		if (error.httpCode === '404') return undefined;
+		// Hands back the same error: transport already shaped it for the user.
+		throw new NodeApiError(ctx.getNode(), error as unknown as JsonObject);
+	}
+}
+
+/**
+ * Downloads artifacts into binary properties named after their refs (e.g. `img_a1b2c3`), so an
+ * expression can go from the ref in the JSON to the file. A ref that VLM Run does not know (404)
+ * is skipped: bare tokens in free text may look like refs without being one.
+ */
+export async function downloadArtifacts(
+	ctx: IExecuteFunctions,
+	refs: string[],
+	scope: ArtifactScope,
+	itemIndex: number,
+): Promise<IBinaryKeyData> {
+	const binary: IBinaryKeyData = {};
+	for (const ref of refs) {
+		const raw = await fetchArtifact(ctx, ref, scope, itemIndex);
+		if (!raw) continue;
+		if (ref.startsWith('url_')) {
+			const file = await followUrlArtifact(ctx, ref, raw.body, itemIndex);
+			binary[ref] = await ctx.helpers.prepareBinaryData(file.body, file.fileName, file.mimeType);
+			continue;
+		}
+		const mimeType = chooseMime(raw.contentType, ref);
+		const extension = extensionForMime(mimeType) ?? artifactType(ref).extension;
+		binary[ref] = await ctx.helpers.prepareBinaryData(raw.body, `${ref}.${extension}`, mimeType);
+	}
+	return binary;
+}
+
+/** One line per ref for the output JSON, saying whether and where each artifact was downloaded. */
+export function summarizeArtifacts(refs: string[], binary: IBinaryKeyData = {}): ArtifactSummary[] {
+	return refs.map((ref) => {
+		const file = binary[ref];
+		return {
+			ref,
+			downloaded: Boolean(file),
+			binaryProperty: file ? ref : null,
+			fileName: file?.fileName ?? null,
+			mimeType: file?.mimeType ?? null,
+		};
+	});
+}

@@ -1,0 +1,55 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals, no-console */
+import { apiError, renderDetail } from '../../../nodes/VlmRun/shared/errors';
+import { testNode } from '../fakeContext';
+
+describe('renderDetail', () => {
+	it('renders a string detail', () => {
+		expect(renderDetail({ detail: 'Invalid file type' })).toBe('Invalid file type');
+	});
+
+	it('renders FastAPI validation lists as field: message', () => {
+		expect(
+			renderDetail({
+				detail: [
+					{ loc: ['body', 'file_id'], msg: 'field required', type: 'value_error.missing' },
+					{ loc: ['body', 'config', 'detail'], msg: 'unexpected value', type: 'value_error' },
+				],
+			}),
+		).toBe('file_id: field required; config.detail: unexpected value');
+	});
+
+	it('returns undefined when there is nothing to say', () => {
+		expect(renderDetail({})).toBeUndefined();
+		expect(renderDetail(null)).toBeUndefined();
+	});
+});
+
+describe('apiError', () => {
+	const base = { method: 'POST', path: '/document/generate', itemIndex: 2 };
+
+	it('says what happened and how to fix it, with VLM Run detail, code and item', () => {
+		const error = apiError(testNode, { ...base, status: 422, body: { detail: [{ loc: ['body', 'domain'], msg: 'field required' }] } });
+		expect(error.message).toBe('VLM Run did not accept the request');
+		expect(error.description).toContain('VLM Run said: domain: field required');
+		expect(error.description).toContain('HTTP 422');
+		expect(error.httpCode).toBe('422');
+		expect(error.context.itemIndex).toBe(2);
+	});
+
+	it.each([
+		[401, 'VLM Run rejected the API key', 'Check the API key and the Base URL'],
+		[402, 'The VLM Run account has no credits left', 'Add credits'],
+		[429, 'VLM Run is rate limiting this account', 'Lower Max Concurrent Requests'],
+		[503, 'VLM Run had a server problem (HTTP 503)', 'usually temporary'],
+	])('maps HTTP %i', (status, message, fix) => {
+		const error = apiError(testNode, { ...base, status, body: { detail: 'x' } });
+		expect(error.message).toBe(message);
+		expect(error.description).toContain(fix);
+	});
+
+	it('names the missing resource on 404', () => {
+		const error = apiError(testNode, { ...base, status: 404, body: { detail: 'Prediction not found' }, resource: 'prediction' });
+		expect(error.message).toBe('The prediction was not found on VLM Run');
+		expect(error.description).toContain('Prediction not found');
+	});
+});

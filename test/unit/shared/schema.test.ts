@@ -1,0 +1,69 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals, no-console */
+import { parseJsonSchema, parsePageRange, schemaFromFields } from '../../../nodes/VlmRun/shared/schema';
+import { nodeOnlyContext as ctx } from '../fakeContext';
+
+describe('parsePageRange', () => {
+	it('turns 1-based ranges into sorted 0-based indices without duplicates', () => {
+		expect(parsePageRange(ctx, 0, '1-3,5')).toEqual([0, 1, 2, 4]);
+		expect(parsePageRange(ctx, 0, ' 5 , 2-3, 3 ')).toEqual([1, 2, 4]);
+	});
+
+	it.each(['0', '3-1', 'a-b', '1,,2', '-2', '1-'])('rejects %p naming the item', (text) => {
+		expect(() => parsePageRange(ctx, 4, text)).toThrow(`The page range "${text}" is not valid (item 4)`);
+	});
+});
+
+describe('parseJsonSchema', () => {
+	it('accepts schema text and objects', () => {
+		expect(parseJsonSchema(ctx, 0, '{"type":"object","properties":{"a":{"type":"string"}}}', 'JSON Schema')).toEqual({
+			type: 'object',
+			properties: { a: { type: 'string' } },
+		});
+		expect(parseJsonSchema(ctx, 0, { properties: { a: { type: 'number' } } }, 'JSON Schema')).toEqual({
+			properties: { a: { type: 'number' } },
+		});
+	});
+
+	it('names the parameter and item for text that is not JSON', () => {
+		expect(() => parseJsonSchema(ctx, 2, '{"type": "object",', 'JSON Schema')).toThrow(
+			'The parameter "JSON Schema" is not valid JSON (item 2)',
+		);
+	});
+
+	it('rejects JSON that is not a schema', () => {
+		expect(() => parseJsonSchema(ctx, 1, '[1,2]', 'JSON Schema')).toThrow('is not a usable JSON schema (item 1)');
+		expect(() => parseJsonSchema(ctx, 1, '{"foo":1}', 'JSON Schema')).toThrow('is not a usable JSON schema');
+		expect(() => parseJsonSchema(ctx, 1, '{"type":"text"}', 'JSON Schema')).toThrow('is not a usable JSON schema');
+	});
+
+	it('rejects an empty schema', () => {
+		expect(() => parseJsonSchema(ctx, 0, '  ', 'JSON Schema')).toThrow('The parameter "JSON Schema" is empty');
+	});
+});
+
+describe('schemaFromFields', () => {
+	it('builds an object schema with types, descriptions and required fields', () => {
+		expect(
+			schemaFromFields(ctx, 0, [
+				{ name: 'total', type: 'number', description: 'Grand total', required: true },
+				{ name: 'issued', type: 'date' },
+				{ name: 'tags', type: 'stringArray' },
+			]),
+		).toEqual({
+			type: 'object',
+			properties: {
+				total: { type: 'number', description: 'Grand total' },
+				issued: { type: 'string', format: 'date' },
+				tags: { type: 'array', items: { type: 'string' } },
+			},
+			required: ['total'],
+		});
+	});
+
+	it('rejects bad names and an empty list', () => {
+		expect(() => schemaFromFields(ctx, 3, [{ name: 'total amount', type: 'number' }])).toThrow(
+			'The field name "total amount" is not valid (item 3)',
+		);
+		expect(() => schemaFromFields(ctx, 0, [])).toThrow('The Fields list is empty');
+	});
+});

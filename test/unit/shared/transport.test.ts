@@ -1,0 +1,110 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals, no-console */
+import type { IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
+
+import { apiRequest, CLIENT_ID } from '../../../nodes/VlmRun/shared/transport';
+import { testNode } from '../fakeContext';
+
+type Scripted = { statusCode: number; body?: unknown; headers?: Record<string, string> } | { code: string };
+
+const fastPolicy = { maxAttempts: 4, baseDelayMs: 5, maxDelayMs: 2000, maxTotalMs: 10_000 };
+
+function scriptedContext(script: Scripted[]) {
+	const sent: IHttpRequestOptions[] = [];
+	const ctx = {
+		getNode: () => testNode,
+		getCredentials: async () => ({ apiKey: 'secret-key-123', baseUrl: 'http://vlm.test/v1/' }),
+		getExecutionCancelSignal: () => undefined,
+		logger: { debug: () => undefined },
+		helpers: {
+			httpRequestWithAuthentication: async (_credential: string, options: IHttpRequestOptions) => {
+				sent.push(options);
+				const next = script.shift();
+				if (!next) throw new Error('script exhausted');
+				if ('code' in next) throw Object.assign(new Error('connection failed'), { code: next.code });
+				return { headers: {}, body: {}, ...next };
+			},
+		},
+	} as unknown as IExecuteFunctions;
+	return { ctx, sent };
+}
+
+describe('apiRequest', () => {
+	it('joins the base URL, sends the client id and returns the JSON body', async () => {
+		const { ctx, sent } = scriptedContext([{ statusCode: 200, body: { id: 'p1' } }]);
+		await expect(apiRequest.call(ctx, { method: 'GET', path: '/predictions/p1' })).resolves.toEqual({ id: 'p1' });
+		expect(sent[0].url).toBe('http://vlm.test/v1/predictions/p1');
+		expect(sent[0].headers).toEqual({ 'X-Client-Id': CLIENT_ID });
+		expect(CLIENT_ID).toMatch(/^n8n-nodes-vlmrun\/\d+\.\d+\.\d+/);
+	});
+
+	it('retries a read on 503 and on a reset connection', async () => {
+		const { ctx, sent } = scriptedContext([{ statusCode: 503 }, { code: 'ECONNRESET' }, { statusCode: 200, body: [] }]);
+		await expect(apiRequest.call(ctx, { method: 'GET', path: '/files', policy: fastPolicy })).resolves.toEqual([]);
+		expect(sent).toHaveLength(3);
+	});
+
+	it('never resends a job-creating call after a 5xx', async () => {
+		const { ctx, sent } = scriptedContext([{ statusCode: 502, body: { detail: 'upstream' } }, { statusCode: 201 }]);
+		await expect(
+			apiRequest.call(ctx, { method: 'POST', path: '/document/generate', body: {}, policy: fastPolicy, itemIndex: 1 }),
+		).rejects.toMatchObject({ message: 'VLM Run had a server problem (HTTP 502)' });
+		expect(sent).toHaveLength(1);
+	});
+
+	it('never resends a job-creating call after the connection dropped mid-request', async () => {
+		const { ctx, sent } = scriptedContext([{ code: 'ECONNRESET' }, { statusCode: 201 }]);
+		await expect(
+			apiRequest.call(ctx, { method: 'POST', path: '/agent/execute', body: {}, policy: fastPolicy }),
+		).rejects.toMatchObject({ message: 'Could not reach VLM Run' });
+		expect(sent).toHaveLength(1);
+	});
+
+	it('resends a job-creating call on 429 after the Retry-After time', async () => {
+		const { ctx, sent } = scriptedContext([
+			{ statusCode: 429, headers: { 'retry-after': '0.2' }, body: { detail: 'Rate limit exceeded' } },
+			{ statusCode: 201, body: { id: 'p2', status: 'pending' } },
+		]);
+		const started = Date.now();
+		await expect(
+			apiRequest.call(ctx, { method: 'POST', path: '/image/generate', body: {}, policy: fastPolicy }),
+		).resolves.toMatchObject({ id: 'p2' });
+		expect(Date.now() - started).toBeGreaterThanOrEqual(190);
+		expect(sent).toHaveLength(2);
+	});
+
+	it('makes other requests of the same run wait out a 429 pause', async () => {
+		const { ctx, sent } = scriptedContext([
+			{ statusCode: 429, headers: { 'retry-after': '0.3' } },
+			{ statusCode: 200, body: { n: 1 } },
+			{ statusCode: 200, body: { n: 2 } },
+		]);
+		const first = apiRequest.call(ctx, { method: 'GET', path: '/a', policy: fastPolicy });
+		await new Promise((resolve) => setImmediate(resolve));
+		const started = Date.now();
+		await apiRequest.call(ctx, { method: 'GET', path: '/b', policy: fastPolicy });
+		expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+		await first;
+		expect(sent.map((options) => options.url).sort()).toEqual(['http://vlm.test/v1/a', 'http://vlm.test/v1/a', 'http://vlm.test/v1/b']);
+	});
+
+	it('gives up after the attempt bound with the 429 explanation', async () => {
+		const { ctx, sent } = scriptedContext(Array.from({ length: 4 }, () => ({ statusCode: 429 })));
+		await expect(apiRequest.call(ctx, { method: 'GET', path: '/x', policy: fastPolicy })).rejects.toMatchObject({
+			message: 'VLM Run is rate limiting this account',
+		});
+		expect(sent).toHaveLength(4);
+	});
+
+	it('treats a body that is not JSON as a server fault and retries reads', async () => {
+		const { ctx, sent } = scriptedContext([{ statusCode: 200, body: '{"id": "trunc' }, { statusCode: 200, body: { id: 'ok' } }]);
+		await expect(apiRequest.call(ctx, { method: 'GET', path: '/predictions/ok', policy: fastPolicy })).resolves.toEqual({ id: 'ok' });
+		expect(sent).toHaveLength(2);
+	});
+
+	it('keeps the API key out of every error', async () => {
+		const { ctx } = scriptedContext([{ statusCode: 401, body: { detail: 'Invalid API key' } }]);
+		const error = await apiRequest.call(ctx, { method: 'GET', path: '/files' }).catch((caught: Error) => caught);
+		expect(JSON.stringify({ ...error, message: error.message, description: (error as { description?: string }).description })).not.toContain('secret-key-123');
+		expect(error.message).toBe('VLM Run rejected the API key');
+	});
+});
