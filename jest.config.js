@@ -1,6 +1,7 @@
 const tsJest = ['ts-jest', { tsconfig: 'test/tsconfig.json' }];
 
 module.exports = {
+	testTimeout: 60_000,
 	projects: [
 		{
 			displayName: 'unit',

@@ -1,8 +1,17 @@
 import { NodeConnectionTypes } from 'n8n-workflow';
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
 
 import { searchDomains } from './methods/listSearch';
 import { operations, properties } from './request';
+import { predictionShapers } from './request/extract.operation';
+import { callbackWebhooks, resumeFromCallback, waitForCallbacks } from './shared/callback';
 import { route } from './shared/router';
 
 export class VlmRunRequest implements INodeType {
@@ -20,12 +29,19 @@ export class VlmRunRequest implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'vlmRunApi', required: true }],
+		webhooks: callbackWebhooks,
+		waitingNodeTooltip: 'Waiting for VLM Run to call back with the finished jobs',
 		properties,
 	};
 
 	methods = { listSearch: { searchDomains } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await route.call(this, operations);
+		return await waitForCallbacks.call(this, await route.call(this, operations), predictionShapers);
+	}
+
+	/** Receives VLM Run's callbacks for Completion: Wait for Callback (see shared/callback.ts). */
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await resumeFromCallback.call(this, predictionShapers);
 	}
 }

@@ -11,8 +11,10 @@ import {
 	type BinarySelection,
 	type InputFile,
 } from '../shared/binary';
+import { pendingJobItem, resumeUrl, type JobShapers } from '../shared/callback';
 import { inputError } from '../shared/errors';
 import { detectModality, imageMimeType, type Modality } from '../shared/media';
+import { isHttpUrl } from '../shared/params';
 import { jobFailedError, waitForJob } from '../shared/polling';
 import { errorItem, type Operation, type RunContext } from '../shared/router';
 import { parseJsonSchema, parsePageRange, schemaFromFields, type FieldDefinition } from '../shared/schema';
@@ -34,6 +36,8 @@ interface ExtractPlan {
 	completion: string;
 	timeoutMs: number;
 	callbackUrl?: string;
+	/** Wait for Callback only: when the execution stops waiting, in ms since the epoch. */
+	callbackDeadline?: number;
 	output: 'data' | 'full';
 	includeInputBinary: boolean;
 }
@@ -46,15 +50,6 @@ const SCHEMA_ONLY_DOMAINS: Record<Modality, string> = {
 	audio: 'audio.transcription',
 	video: 'video.transcription',
 };
-
-function isHttpUrl(value: string): boolean {
-	try {
-		const { protocol } = new URL(value);
-		return protocol === 'http:' || protocol === 'https:';
-	} catch {
-		return false;
-	}
-}
 
 function readSchema(ctx: IExecuteFunctions, i: number): IDataObject | undefined {
 	const source = ctx.getNodeParameter('schemaSource', i, 'none') as string;
@@ -121,8 +116,12 @@ async function prepare(this: IExecuteFunctions, i: number): Promise<ExtractPlan>
 		config.page_indices = parsePageRange(this, i, options.pages);
 	}
 	const completion = this.getNodeParameter('completion', i, 'waitForResult') as string;
-	const callbackUrl =
-		completion === 'submitOnly' ? String(this.getNodeParameter('callbackUrl', i, '')).trim() || undefined : undefined;
+	const waitsForCallback = completion === 'waitForCallback';
+	const callbackUrl = waitsForCallback
+		? resumeUrl(this, i)
+		: completion === 'submitOnly'
+			? String(this.getNodeParameter('callbackUrl', i, '')).trim() || undefined
+			: undefined;
 	if (callbackUrl && !isHttpUrl(callbackUrl)) {
 		throw inputError(this.getNode(), i, `The Callback URL "${callbackUrl}" is not an http(s) URL (item ${i})`, 'Paste the Production URL of a VLM Run Trigger node, or leave it empty.');
 	}
@@ -134,6 +133,9 @@ async function prepare(this: IExecuteFunctions, i: number): Promise<ExtractPlan>
 		completion,
 		timeoutMs: (this.getNodeParameter('timeout', i, 600) as number) * 1000,
 		callbackUrl,
+		callbackDeadline: waitsForCallback
+			? Date.now() + (this.getNodeParameter('callbackTimeout', i, 1440) as number) * 60_000
+			: undefined,
 		output: options.output === 'full' ? 'full' : 'data',
 		includeInputBinary: options.includeInputBinary === true,
 	};
@@ -152,6 +154,10 @@ async function fileInput(ctx: IExecuteFunctions, source: Source): Promise<IDataO
 	}
 	if (url) return { url };
 	return { file_id: (await uploadFile(ctx, file as InputFile)).id };
+}
+
+function sourceLabel(source: Source): string {
+	return source.file ? `File "${source.file.fileName}" (binary field "${source.file.property}")` : `URL ${source.url}`;
 }
 
 function sourceSummary(source: Source): IDataObject {
@@ -208,15 +214,31 @@ async function extractOne(ctx: IExecuteFunctions, i: number, plan: ExtractPlan, 
 	}
 	const item: INodeExecutionData = { json: predictionItem(prediction, plan.output, sourceSummary(source)) };
 	if (plan.includeInputBinary && source.file) item.binary = { [source.file.property]: source.file.binary };
-	return item;
+	if (plan.callbackDeadline === undefined || prediction.status === 'completed') return item;
+	return pendingJobItem(
+		{ ...item, pairedItem: { item: i } },
+		{
+			kind: 'prediction',
+			id: String(prediction.id),
+			itemIndex: i,
+			deadline: plan.callbackDeadline,
+			shape: { output: plan.output, source: sourceSummary(source) },
+		},
+	);
 }
+
+/** Wait for Callback builds the item of a finished prediction the same way as Wait for Result. */
+export const predictionShapers: JobShapers = {
+	prediction: (prediction, shape) =>
+		predictionItem(prediction, shape.output === 'full' ? 'full' : 'data', shape.source as IDataObject),
+};
 
 async function execute(this: IExecuteFunctions, i: number, plan: ExtractPlan, run: RunContext): Promise<INodeExecutionData[]> {
 	return await Promise.all(
 		plan.sources.map(async (source) => {
 			const work = run.limit(async () => await extractOne(this, i, plan, source));
 			if (!run.continueOnFail) return await work;
-			return await work.catch((error: Error) => errorItem(error, { item: i }, { vlmrun: sourceSummary(source) }));
+			return await work.catch((error: Error) => errorItem(error, { item: i }, `${sourceLabel(source)}:`));
 		}),
 	);
 }

@@ -3,7 +3,7 @@ import type { INodeProperties } from 'n8n-workflow';
 import {
 	binaryFieldsProperty,
 	binarySelectionProperty,
-	completionProperties,
+	callbackCompletionProperties,
 	maxConcurrencyOption,
 	schemaSourceProperties,
 } from '../shared/descriptions';
@@ -77,7 +77,7 @@ export const extractProperties: INodeProperties[] = [
 		],
 	},
 	...schemaSourceProperties,
-	...completionProperties,
+	...callbackCompletionProperties,
 	{
 		displayName: 'Options',
 		name: 'options',

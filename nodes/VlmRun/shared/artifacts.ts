@@ -1,8 +1,8 @@
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
-import type { IBinaryKeyData, IDataObject, IExecuteFunctions, JsonObject } from 'n8n-workflow';
+import type { IBinaryData, IBinaryKeyData, IDataObject, IExecuteFunctions, JsonObject } from 'n8n-workflow';
 
 import { ARTIFACT_REF_PATTERN, artifactType, extensionForMime, extensionOf } from './media';
-import { apiDownload, fetchSignedUrl, TIMEOUTS, type RawResponse } from './transport';
+import { apiDownload, fetchSignedUrl, TIMEOUTS } from './transport';
 
 /** Where an artifact lives: agent executions and chat sessions keep separate namespaces. */
 export type ArtifactScope = { executionId: string } | { sessionId: string };
@@ -57,9 +57,9 @@ function fileNameFromUrl(url: string): string | undefined {
 async function followUrlArtifact(ctx: IExecuteFunctions, ref: string, body: Buffer, itemIndex: number) {
 	const url = body.toString('utf8').trim().replace(/^"|"$/g, '');
 	if (!/^https?:\/\//i.test(url)) {
-		throw new NodeOperationError(ctx.getNode(), `The artifact ${ref} is not a link VLM Run can hand out`, {
+		throw new NodeOperationError(ctx.getNode(), `The artifact ${ref} does not hold a download link`, {
 			itemIndex,
-			description: `A url_ artifact should contain an http(s) URL, but it starts with "${url.slice(0, 60)}". Turn off Download Artifacts to keep the ref only.`,
+			description: `A url_ artifact should contain an http(s) URL, but it starts with "${url.slice(0, 60)}". Turn off the Download Artifacts option to keep only the ref.`,
 		});
 	}
 	const file = await fetchSignedUrl.call(ctx, url);
@@ -68,21 +68,38 @@ async function followUrlArtifact(ctx: IExecuteFunctions, ref: string, body: Buff
 	return { body: file.body, fileName, mimeType: served };
 }
 
-async function fetchArtifact(
+/** Downloads one artifact as n8n binary data, with its MIME type and a file name; a url_ artifact is followed to its file. */
+export async function downloadArtifact(
 	ctx: IExecuteFunctions,
 	ref: string,
 	scope: ArtifactScope,
 	itemIndex: number,
-): Promise<RawResponse | undefined> {
+): Promise<IBinaryData> {
+	const raw = await apiDownload.call(ctx, {
+		method: 'GET',
+		path: '/artifacts',
+		qs: { object_id: ref, ...scopeQuery(scope) },
+		timeoutMs: TIMEOUTS.upload,
+		itemIndex,
+		resource: 'artifact',
+	});
+	if (ref.startsWith('url_')) {
+		const file = await followUrlArtifact(ctx, ref, raw.body, itemIndex);
+		return await ctx.helpers.prepareBinaryData(file.body, file.fileName, file.mimeType);
+	}
+	const mimeType = chooseMime(raw.contentType, ref);
+	const extension = extensionForMime(mimeType) ?? artifactType(ref).extension;
+	return await ctx.helpers.prepareBinaryData(raw.body, `${ref}.${extension}`, mimeType);
+}
+
+async function downloadIfKnown(
+	ctx: IExecuteFunctions,
+	ref: string,
+	scope: ArtifactScope,
+	itemIndex: number,
+): Promise<IBinaryData | undefined> {
 	try {
-		return await apiDownload.call(ctx, {
-			method: 'GET',
-			path: '/artifacts',
-			qs: { object_id: ref, ...scopeQuery(scope) },
-			timeoutMs: TIMEOUTS.upload,
-			itemIndex,
-			resource: 'artifact',
-		});
+		return await downloadArtifact(ctx, ref, scope, itemIndex);
 	} catch (error) {
 		if (!(error instanceof NodeApiError)) throw new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
 		if (error.httpCode === '404') return undefined;
@@ -104,16 +121,8 @@ export async function downloadArtifacts(
 ): Promise<IBinaryKeyData> {
 	const binary: IBinaryKeyData = {};
 	for (const ref of refs) {
-		const raw = await fetchArtifact(ctx, ref, scope, itemIndex);
-		if (!raw) continue;
-		if (ref.startsWith('url_')) {
-			const file = await followUrlArtifact(ctx, ref, raw.body, itemIndex);
-			binary[ref] = await ctx.helpers.prepareBinaryData(file.body, file.fileName, file.mimeType);
-			continue;
-		}
-		const mimeType = chooseMime(raw.contentType, ref);
-		const extension = extensionForMime(mimeType) ?? artifactType(ref).extension;
-		binary[ref] = await ctx.helpers.prepareBinaryData(raw.body, `${ref}.${extension}`, mimeType);
+		const file = await downloadIfKnown(ctx, ref, scope, itemIndex);
+		if (file) binary[ref] = file;
 	}
 	return binary;
 }

@@ -1,4 +1,4 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import { DEFAULT_MAX_CONCURRENCY } from './router';
 
@@ -32,44 +32,85 @@ export const binaryFieldsProperty: INodeProperties = {
 	displayOptions: { show: { binarySelection: ['fields'] } },
 };
 
-export const completionProperties: INodeProperties[] = [
-	{
+const completionModes: Record<string, INodePropertyOptions> = {
+	waitForResult: {
+		name: 'Wait for Result',
+		value: 'waitForResult',
+		description: 'Submit the job and poll until it finishes, then output the result',
+	},
+	waitForCallback: {
+		name: 'Wait for Callback',
+		value: 'waitForCallback',
+		description:
+			'Submit the job and pause the execution until VLM Run calls back with the result; no worker stays busy meanwhile',
+	},
+	submitOnly: {
+		name: 'Submit Only',
+		value: 'submitOnly',
+		description:
+			'Output the pending job at once; collect the result later with Get, or with the VLM Run Trigger through a callback URL',
+	},
+};
+
+function completionSelector(modes: string[]): INodeProperties {
+	return {
 		displayName: 'Completion',
 		name: 'completion',
 		type: 'options',
-		options: [
-			{
-				name: 'Wait for Result',
-				value: 'waitForResult',
-				description: 'Submit the job and poll until it finishes, then output the result',
-			},
-			{
-				name: 'Submit Only',
-				value: 'submitOnly',
-				description:
-					'Output the pending job at once; collect the result later with Get, or with the VLM Run Trigger through a callback URL',
-			},
-		],
+		options: modes.map((mode) => completionModes[mode]),
 		default: 'waitForResult',
+	};
+}
+
+const timeoutProperty: INodeProperties = {
+	displayName: 'Timeout (Seconds)',
+	name: 'timeout',
+	type: 'number',
+	typeOptions: { minValue: 1 },
+	default: 600,
+	description: 'How long to wait for the job to finish before the node stops waiting; the job keeps running on VLM Run',
+	displayOptions: { show: { completion: ['waitForResult'] } },
+};
+
+const callbackUrlProperty: INodeProperties = {
+	displayName: 'Callback URL',
+	name: 'callbackUrl',
+	type: 'string',
+	default: '',
+	placeholder: 'e.g. https://n8n.example.com/webhook/vlmrun',
+	description: 'Optional. VLM Run posts the finished job here; paste the Production URL of a VLM Run Trigger node.',
+	displayOptions: { show: { completion: ['submitOnly'] } },
+};
+
+export const completionProperties: INodeProperties[] = [
+	completionSelector(['waitForResult', 'submitOnly']),
+	timeoutProperty,
+	callbackUrlProperty,
+];
+
+/** Completion with the Wait for Callback mode, for operations that implement it with shared/callback.ts. */
+export const callbackCompletionProperties: INodeProperties[] = [
+	completionSelector(['waitForResult', 'waitForCallback', 'submitOnly']),
+	timeoutProperty,
+	{
+		displayName:
+			'VLM Run calls this execution back at n8n\'s webhook URL (N8N_WEBHOOK_URL), so it must be reachable from the internet. With several files, the execution resumes once all of them have called back.',
+		name: 'callbackNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { completion: ['waitForCallback'] } },
 	},
 	{
-		displayName: 'Timeout (Seconds)',
-		name: 'timeout',
+		displayName: 'Timeout (Minutes)',
+		name: 'callbackTimeout',
 		type: 'number',
 		typeOptions: { minValue: 1 },
-		default: 600,
-		description: 'How long to wait for the job to finish before the node stops waiting; the job keeps running on VLM Run',
-		displayOptions: { show: { completion: ['waitForResult'] } },
+		default: 1440,
+		description:
+			"How long the execution waits for VLM Run's callbacks. If they have not all come by then, n8n continues past this node with its input items unchanged: n8n runs no node code when a wait runs out.",
+		displayOptions: { show: { completion: ['waitForCallback'] } },
 	},
-	{
-		displayName: 'Callback URL',
-		name: 'callbackUrl',
-		type: 'string',
-		default: '',
-		placeholder: 'e.g. https://n8n.example.com/webhook/vlmrun',
-		description: 'Optional. VLM Run posts the finished job here; paste the Production URL of a VLM Run Trigger node.',
-		displayOptions: { show: { completion: ['submitOnly'] } },
-	},
+	callbackUrlProperty,
 ];
 
 export const maxConcurrencyOption: INodeProperties = {

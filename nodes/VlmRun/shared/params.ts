@@ -14,3 +14,12 @@ export function requiredText(
 	if (!value) throw inputError(ctx.getNode(), itemIndex, `The parameter "${label}" is empty (item ${itemIndex})`, hint);
 	return value;
 }
+
+export function isHttpUrl(value: string): boolean {
+	try {
+		const { protocol } = new URL(value);
+		return protocol === 'http:' || protocol === 'https:';
+	} catch {
+		return false;
+	}
+}

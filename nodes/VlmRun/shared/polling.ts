@@ -1,7 +1,7 @@
 import { NodeOperationError, sleep } from 'n8n-workflow';
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INode } from 'n8n-workflow';
 
-import { apiRequest } from './transport';
+import { apiRequest, type VlmRunContext } from './transport';
 
 export interface PollSchedule {
 	firstMs: number;
@@ -25,6 +25,16 @@ const JOB_PATHS: Record<JobKind, string> = {
 	execution: '/agent/executions/',
 };
 
+/** One status request for a prediction or execution. */
+export async function fetchJob(this: VlmRunContext, kind: JobKind, id: string, itemIndex?: number): Promise<Job> {
+	return (await apiRequest.call(this, {
+		method: 'GET',
+		path: `${JOB_PATHS[kind]}${encodeURIComponent(id)}`,
+		itemIndex,
+		resource: kind,
+	})) as Job;
+}
+
 /** The delay before the next status request, given the previous one. */
 export function nextPollDelay(previousMs: number | undefined, schedule: PollSchedule): number {
 	if (previousMs === undefined) return schedule.firstMs;
@@ -42,14 +52,14 @@ export function jobFailureReason(job: IDataObject): string {
 }
 
 export function jobFailedError(
-	ctx: IExecuteFunctions,
+	ctx: { getNode(): INode },
 	kind: JobKind,
 	job: IDataObject,
 	itemIndex: number,
 ): NodeOperationError {
 	return new NodeOperationError(ctx.getNode(), `VLM Run could not finish ${kind} ${String(job.id)}`, {
 		itemIndex,
-		description: `VLM Run said: ${jobFailureReason(job)} Check the input file and parameters; the ${kind} ID is ${String(job.id)}.`,
+		description: `VLM Run said: ${jobFailureReason(job).replace(/([^.!?])$/, '$1.')} Check the input file and parameters; the ${kind} ID is ${String(job.id)}.`,
 	});
 }
 
@@ -73,12 +83,7 @@ export async function waitForJob(this: IExecuteFunctions, options: WaitOptions):
 		const remaining = deadline - Date.now();
 		if (remaining <= 0) break;
 		await sleep(Math.min(delay, remaining), signal);
-		last = (await apiRequest.call(this, {
-			method: 'GET',
-			path: `${JOB_PATHS[options.kind]}${encodeURIComponent(options.id)}`,
-			itemIndex: options.itemIndex,
-			resource: options.kind,
-		})) as Job;
+		last = await fetchJob.call(this, options.kind, options.id, options.itemIndex);
 		if (last.status === 'completed') return last;
 		if (last.status === 'failed') throw jobFailedError(this, options.kind, last, options.itemIndex);
 	}

@@ -4,7 +4,6 @@ import type {
 	INodeExecutionData,
 	INodeProperties,
 	IPairedItemData,
-	NodeApiError,
 } from 'n8n-workflow';
 
 import { Limiter } from './limiter';
@@ -29,28 +28,34 @@ export interface Operation<Prepared = unknown> {
 	): Promise<INodeExecutionData[]>;
 	/** Set when execute calls run.limit itself (per file) instead of being limited as a whole. */
 	limitsItself?: boolean;
+	/**
+	 * Lets items share one unit of work (e.g. one agent execution for all items): the items whose
+	 * prepared value `includes` go to one `execute` call, whose output pairs to all of them.
+	 */
+	group?: {
+		includes(prepared: Prepared): boolean;
+		execute(
+			this: IExecuteFunctions,
+			itemIndices: number[],
+			prepared: Prepared[],
+			run: RunContext,
+		): Promise<INodeExecutionData[]>;
+	};
 }
 
 export type OperationMap = Record<string, Record<string, Operation<unknown>>>;
 
 class Skipped extends Error {}
 
-/** An output item for a failed input when the node continues on fail. */
-export function errorItem(
-	error: Error,
-	pairedItem: IPairedItemData | IPairedItemData[],
-	extra: Record<string, unknown> = {},
-): INodeExecutionData {
+/**
+ * An output item for a failed input when the node continues on fail. Its json keeps to `error`
+ * and `details` so n8n routes it to the error output, and no `error` property is set because n8n
+ * would then reduce the json to the message alone.
+ */
+export function errorItem(error: Error, pairedItem: IPairedItemData | IPairedItemData[], context?: string): INodeExecutionData {
 	const description = (error as { description?: unknown }).description;
-	return {
-		json: {
-			error: error.message,
-			...(typeof description === 'string' && description ? { details: description } : {}),
-			...extra,
-		},
-		error: error as NodeApiError,
-		pairedItem,
-	};
+	const details = [context, typeof description === 'string' ? description : undefined].filter(Boolean).join(' ');
+	return { json: { error: error.message, ...(details ? { details } : {}) }, pairedItem };
 }
 
 function asNodeError(ctx: IExecuteFunctions, error: Error, itemIndex: number): Error {
@@ -62,8 +67,12 @@ function asNodeError(ctx: IExecuteFunctions, error: Error, itemIndex: number): E
 	return new NodeOperationError(ctx.getNode(), error, { itemIndex });
 }
 
-function withPairing(items: INodeExecutionData[], itemIndex: number): INodeExecutionData[] {
-	return items.map((item) => (item.pairedItem ? item : { ...item, pairedItem: { item: itemIndex } }));
+function withPairing(items: INodeExecutionData[], pairing: IPairedItemData | IPairedItemData[]): INodeExecutionData[] {
+	return items.map((item) => (item.pairedItem ? item : { ...item, pairedItem: pairing }));
+}
+
+function pairingOf(members: number[]): IPairedItemData | IPairedItemData[] {
+	return members.length === 1 ? { item: members[0] } : members.map((item) => ({ item }));
 }
 
 /**
@@ -94,9 +103,14 @@ export async function route(this: IExecuteFunctions, operations: OperationMap): 
 		}
 	}
 
+	const group = operation.group;
+	const grouped = group ? items.map((_, i) => i).filter((i) => !rejected.has(i) && group.includes(prepared[i])) : [];
+
 	const limiter = new Limiter();
 	let failure: Error | undefined;
-	const runItem = async (i: number) => {
+	// A group's output lands at the position of its first item, so the output order follows the input.
+	const runUnit = async (members: number[], work: (run: RunContext) => Promise<INodeExecutionData[]>) => {
+		const i = members[0];
 		const capacity = this.getNodeParameter('options.maxConcurrency', i, DEFAULT_MAX_CONCURRENCY) as number;
 		const limit = async <T>(task: () => Promise<T>) =>
 			await limiter.run(capacity, async () => {
@@ -104,17 +118,24 @@ export async function route(this: IExecuteFunctions, operations: OperationMap): 
 				return await task();
 			});
 		const run: RunContext = { limit, continueOnFail };
-		const execute = async () => await operation.execute.call(this, i, prepared[i], run);
+		const execute = async () => await work(run);
 		try {
-			results[i] = withPairing(operation.limitsItself ? await execute() : await limit(execute), i);
+			results[i] = withPairing(operation.limitsItself ? await execute() : await limit(execute), pairingOf(members));
 		} catch (error) {
 			if (error instanceof Skipped) return;
 			const nodeError = asNodeError(this, error as Error, i);
-			if (continueOnFail) results[i] = [errorItem(nodeError, { item: i })];
+			if (continueOnFail) results[i] = [errorItem(nodeError, pairingOf(members))];
 			else failure = failure ?? nodeError;
 		}
 	};
-	await Promise.all(items.map(async (_, i) => (rejected.has(i) ? undefined : await runItem(i))));
+	const runItem = async (i: number) =>
+		await runUnit([i], async (run) => await operation.execute.call(this, i, prepared[i], run));
+	await Promise.all([
+		...items.map(async (_, i) => (rejected.has(i) || grouped.includes(i) ? undefined : await runItem(i))),
+		group && grouped.length
+			? runUnit(grouped, async (run) => await group.execute.call(this, grouped, grouped.map((i) => prepared[i]), run))
+			: undefined,
+	]);
 	if (failure) throw failure;
 	return [results.flat()];
 }

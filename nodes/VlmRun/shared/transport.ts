@@ -51,6 +51,8 @@ export interface ApiCall {
 	resource?: string;
 	/** Raw bytes instead of JSON (artifacts, downloads). */
 	binaryResponse?: boolean;
+	/** The body as a stream that is still arriving (server-sent events). */
+	streamResponse?: boolean;
 	policy?: RetryPolicy;
 }
 
@@ -111,12 +113,17 @@ async function send(ctx: VlmRunContext, call: ApiCall, url: string): Promise<Ful
 		ignoreHttpStatusErrors: true,
 	};
 	if (call.binaryResponse) options.encoding = 'arraybuffer';
+	else if (call.streamResponse) options.encoding = 'stream';
 	else options.json = true;
 	return (await ctx.helpers.httpRequestWithAuthentication.call(
 		ctx,
 		CREDENTIAL_NAME,
 		options,
 	)) as FullResponse;
+}
+
+function cancelledError(ctx: VlmRunContext, call: ApiCall) {
+	return new NodeOperationError(ctx.getNode(), 'The execution was cancelled', { itemIndex: call.itemIndex });
 }
 
 function connectionError(ctx: VlmRunContext, call: ApiCall, code: string) {
@@ -141,9 +148,7 @@ async function perform(ctx: VlmRunContext, call: ApiCall): Promise<FullResponse>
 		try {
 			response = await send(ctx, { ...call, kind }, url);
 		} catch (error) {
-			if (signal?.aborted) {
-				throw new NodeOperationError(ctx.getNode(), 'The execution was cancelled', { itemIndex: call.itemIndex });
-			}
+			if (signal?.aborted) throw cancelledError(ctx, call);
 			errorCode = findErrorCode(error) ?? 'ECONNABORTED';
 		}
 		const malformed = response !== undefined && isMalformed(call, response);
@@ -209,6 +214,60 @@ export async function apiDownload(this: VlmRunContext, call: ApiCall): Promise<R
 		contentType: (headers['content-type'] ?? 'application/octet-stream').split(';')[0].trim(),
 		headers,
 	};
+}
+
+/** A response body that is still arriving. */
+export type ByteStream = AsyncIterable<Buffer | string>;
+
+async function readText(body: unknown): Promise<string> {
+	if (typeof body === 'string') return body;
+	const parts: Buffer[] = [];
+	for await (const part of body as ByteStream) parts.push(Buffer.from(part));
+	return Buffer.concat(parts).toString('utf8');
+}
+
+function parseErrorBody(text: string): unknown {
+	try {
+		return JSON.parse(text);
+	} catch {
+		return text;
+	}
+}
+
+async function* guardStream(ctx: VlmRunContext, call: ApiCall, body: ByteStream, signal?: AbortSignal): ByteStream {
+	try {
+		for await (const part of body) yield part;
+	} catch (error) {
+		if (signal?.aborted) throw cancelledError(ctx, call);
+		throw connectionError(ctx, call, findErrorCode(error) ?? 'ECONNRESET');
+	}
+}
+
+/**
+ * Sends a request whose answer is streamed (chat with stream: true) and returns the body as it
+ * arrives. Never retried: once sent, VLM Run may already be answering, and charging for it.
+ */
+export async function apiStream(this: VlmRunContext, call: ApiCall): Promise<ByteStream> {
+	const signal = cancelSignal(this);
+	await waitForPause(this, signal);
+	let response: FullResponse;
+	try {
+		response = await send(this, { ...call, streamResponse: true }, await baseUrl(this));
+	} catch (error) {
+		if (signal?.aborted) throw cancelledError(this, call);
+		throw connectionError(this, call, findErrorCode(error) ?? 'ECONNABORTED');
+	}
+	if (response.statusCode >= 300) {
+		throw apiError(this.getNode(), {
+			status: response.statusCode,
+			body: parseErrorBody(await readText(response.body)),
+			method: call.method,
+			path: call.path,
+			itemIndex: call.itemIndex,
+			resource: call.resource,
+		});
+	}
+	return guardStream(this, call, response.body as ByteStream, signal);
 }
 
 /**

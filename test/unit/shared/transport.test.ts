@@ -103,8 +103,10 @@ describe('apiRequest', () => {
 
 	it('keeps the API key out of every error', async () => {
 		const { ctx } = scriptedContext([{ statusCode: 401, body: { detail: 'Invalid API key' } }]);
-		const error = await apiRequest.call(ctx, { method: 'GET', path: '/files' }).catch((caught: Error) => caught);
-		expect(JSON.stringify({ ...error, message: error.message, description: (error as { description?: string }).description })).not.toContain('secret-key-123');
+		const error = (await apiRequest.call(ctx, { method: 'GET', path: '/files' }).catch((caught: Error) => caught)) as Error & {
+			description?: string;
+		};
+		expect(JSON.stringify({ ...error, message: error.message, description: error.description })).not.toContain('secret-key-123');
 		expect(error.message).toBe('VLM Run rejected the API key');
 	});
 });

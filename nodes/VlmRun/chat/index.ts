@@ -1,0 +1,40 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import type { OperationMap } from '../shared/router';
+import { message } from './message.operation';
+
+export const operations: OperationMap = {
+	chat: { message },
+};
+
+const selectors: INodeProperties[] = [
+	{
+		displayName: 'Resource',
+		name: 'resource',
+		type: 'options',
+		noDataExpression: true,
+		options: [{ name: 'Chat', value: 'chat' }],
+		default: 'chat',
+	},
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['chat'] } },
+		options: [
+			{
+				name: 'Message a Model',
+				value: 'message',
+				action: 'Message a model',
+				description: 'Ask a VLM Run model about text, images, documents, audio or video, in one turn or a whole conversation',
+			},
+		],
+		default: 'message',
+	},
+];
+
+export const properties: INodeProperties[] = [
+	...selectors,
+	...Object.values(operations).flatMap((group) => Object.values(group).flatMap((operation) => operation.description)),
+];

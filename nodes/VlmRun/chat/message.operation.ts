@@ -1,0 +1,117 @@
+import { updateDisplayOptions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import { lookupSkill, readSkills, type SkillReference } from '../execution/config';
+import type { InputFile } from '../shared/binary';
+import { requiredText } from '../shared/params';
+import type { Operation } from '../shared/router';
+import { parseJsonSchema, schemaFromFields, type FieldDefinition } from '../shared/schema';
+import { apiRequest, apiStream, TIMEOUTS } from '../shared/transport';
+import {
+	attachedFiles,
+	chatTriggerMessages,
+	definedMessages,
+	filePart,
+	urlParts,
+	withAttachments,
+	type ChatMessage,
+} from './content';
+import { messageProperties } from './message.properties';
+import { readStreamedCompletion, replyItem, type OutputFormat, type ReplyOptions } from './reply';
+import { toSessionUuid } from './session';
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['chat'], operation: ['message'] } },
+	messageProperties,
+);
+
+const CHAT_PATH = '/openai/chat/completions';
+
+interface ChatPlan extends ReplyOptions {
+	messages: ChatMessage[];
+	files: InputFile[];
+	urls: IDataObject[];
+	skills: SkillReference[];
+	/** Everything of the request body except the messages, whose attachments are uploaded later. */
+	settings: IDataObject;
+	stream: boolean;
+}
+
+function readModel(ctx: IExecuteFunctions, i: number): string {
+	const model = ctx.getNodeParameter('model', i) as string;
+	if (model !== 'custom') return model;
+	return requiredText(ctx, i, 'customModel', 'Model ID', 'Enter a VLM Run chat model such as vlmrun-orion-1:auto.');
+}
+
+function readResponseFormat(ctx: IExecuteFunctions, i: number, format: OutputFormat): IDataObject | undefined {
+	if (format === 'jsonObject') return { type: 'json_object' };
+	if (format !== 'jsonSchema') return undefined;
+	const schema =
+		ctx.getNodeParameter('schemaSource', i, 'json') === 'fields'
+			? schemaFromFields(ctx, i, ctx.getNodeParameter('fields.field', i, []) as FieldDefinition[])
+			: parseJsonSchema(ctx, i, ctx.getNodeParameter('jsonSchema', i), 'JSON Schema');
+	// VLM Run takes the Fireworks form, with the schema at the top level (not OpenAI's nesting).
+	return { type: 'json_schema', schema };
+}
+
+function readSettings(
+	ctx: IExecuteFunctions,
+	i: number,
+	format: OutputFormat,
+	skills: SkillReference[],
+	sessionId?: string,
+): IDataObject {
+	const options = ctx.getNodeParameter('options', i, {}) as IDataObject;
+	const toolsets = ctx.getNodeParameter('toolsets', i, []) as string[];
+	const responseFormat = readResponseFormat(ctx, i, format);
+	return {
+		model: readModel(ctx, i),
+		...(sessionId ? { session_id: sessionId } : {}),
+		...(responseFormat ? { response_format: responseFormat } : {}),
+		...(skills.length > 0 ? { skills } : {}),
+		...(toolsets.length > 0 ? { toolsets } : {}),
+		...(typeof options.temperature === 'number' ? { temperature: options.temperature } : {}),
+		...(typeof options.maxTokens === 'number' ? { max_tokens: options.maxTokens } : {}),
+	};
+}
+
+async function prepare(this: IExecuteFunctions, i: number): Promise<ChatPlan> {
+	const files = await attachedFiles(this, i);
+	const urls = urlParts(this, i);
+	const messages =
+		this.getNodeParameter('promptSource', i) === 'define'
+			? definedMessages(this, i)
+			: chatTriggerMessages(this, i, files.length + urls.length > 0);
+	const sessionId = toSessionUuid(String(this.getNodeParameter('sessionId', i, '') ?? ''));
+	const outputFormat = this.getNodeParameter('outputFormat', i, 'text') as OutputFormat;
+	const options = this.getNodeParameter('options', i, {}) as IDataObject;
+	const skills = readSkills(this, i);
+	return {
+		messages,
+		files,
+		urls,
+		skills,
+		settings: readSettings(this, i, outputFormat, skills, sessionId),
+		stream: options.stream !== false,
+		outputFormat,
+		sessionId,
+		downloadArtifacts: options.downloadArtifacts !== false,
+		includeCompletion: options.includeCompletion === true,
+	};
+}
+
+async function execute(this: IExecuteFunctions, i: number, plan: ChatPlan): Promise<INodeExecutionData[]> {
+	// A chat that names an unknown skill would fail only after the uploads, with a bare 404.
+	for (const skill of plan.skills) await lookupSkill(this, i, skill.skill_name, skill.skill_version);
+	const parts: IDataObject[] = [];
+	for (const file of plan.files) parts.push(await filePart(this, file));
+	const body = { ...plan.settings, messages: withAttachments(plan.messages, [...parts, ...plan.urls]) } as IDataObject;
+	const call = { method: 'POST' as const, path: CHAT_PATH, timeoutMs: TIMEOUTS.chat, itemIndex: i, resource: 'chat session' };
+	const completion =
+		plan.stream && this.isStreaming()
+			? await readStreamedCompletion(this, i, await apiStream.call(this, { ...call, body: { ...body, stream: true } }))
+			: ((await apiRequest.call(this, { ...call, body })) as IDataObject);
+	return [await replyItem(this, i, completion, plan)];
+}
+
+export const message: Operation<ChatPlan> = { description, prepare, execute };

@@ -1,0 +1,75 @@
+import { updateDisplayOptions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { requiredText } from '../shared/params';
+import { waitForJob } from '../shared/polling';
+import type { Operation } from '../shared/router';
+import { apiRequest } from '../shared/transport';
+import { downloadArtifactsOption, executionItem, outputOption, readOutputOptions } from './output';
+import { DEFAULT_EXECUTION_TIMEOUT_S } from './run.properties';
+
+const EXECUTION_ID_HINT = 'Map the ID of an execution, e.g. {{ $json.vlmrun.executionId }} or {{ $json.id }}.';
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Execution ID',
+		name: 'executionId',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. 3d9a1f0e-8b7c-4e2a-9f1d-2c3b4a5d6e7f',
+		description: 'The ID that Run returned in Submit Only mode',
+	},
+	{
+		displayName: 'Wait for Completion',
+		name: 'waitForCompletion',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to poll until the execution has finished',
+	},
+	{
+		displayName: 'Timeout (Seconds)',
+		name: 'timeout',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: DEFAULT_EXECUTION_TIMEOUT_S,
+		displayOptions: { show: { waitForCompletion: [true] } },
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [downloadArtifactsOption, outputOption],
+	},
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['execution'], operation: ['get'] } }, properties);
+
+async function execute(this: IExecuteFunctions, i: number): Promise<INodeExecutionData[]> {
+	const id = requiredText(this, i, 'executionId', 'Execution ID', EXECUTION_ID_HINT);
+	let execution = (await apiRequest.call(this, {
+		method: 'GET',
+		path: `/agent/executions/${encodeURIComponent(id)}`,
+		itemIndex: i,
+		resource: 'execution',
+	})) as IDataObject;
+	if (this.getNodeParameter('waitForCompletion', i, false) && execution.status !== 'completed') {
+		execution = await waitForJob.call(this, {
+			kind: 'execution',
+			id,
+			timeoutMs: (this.getNodeParameter('timeout', i, DEFAULT_EXECUTION_TIMEOUT_S) as number) * 1000,
+			itemIndex: i,
+		});
+	}
+	return [await executionItem(this, i, execution, readOutputOptions(this, i))];
+}
+
+export const getExecution: Operation = {
+	description,
+	async prepare(this: IExecuteFunctions, i: number) {
+		requiredText(this, i, 'executionId', 'Execution ID', EXECUTION_ID_HINT);
+	},
+	execute,
+};

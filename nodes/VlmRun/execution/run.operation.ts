@@ -1,0 +1,135 @@
+import { updateDisplayOptions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import { inputError } from '../shared/errors';
+import { jobFailedError, waitForJob } from '../shared/polling';
+import type { Operation, RunContext } from '../shared/router';
+import { apiRequest } from '../shared/transport';
+import { isHttpUrl } from '../shared/params';
+import { lookupAgent, lookupSkill, readOutputSchema, readSkills, type SkillReference } from './config';
+import { mergeInputs, planInputs, resolveInputs, type PlannedInput } from './inputs';
+import { executionItem, readOutputOptions, type OutputOptions } from './output';
+import { DEFAULT_EXECUTION_TIMEOUT_S, DEFAULT_MODEL, runProperties } from './run.properties';
+
+export const description = updateDisplayOptions({ show: { resource: ['execution'], operation: ['run'] } }, runProperties);
+
+interface RunPlan {
+	grouped: boolean;
+	agentName?: string;
+	skills: SkillReference[];
+	/** The request body without inputs, which are only known after the uploads. */
+	request: IDataObject;
+	inputs: PlannedInput[];
+	completion: string;
+	timeoutMs: number;
+	output: OutputOptions;
+}
+
+function readAgent(ctx: IExecuteFunctions, i: number, config: IDataObject): string | undefined {
+	if (ctx.getNodeParameter('agentSource', i, 'prompt') === 'agent') {
+		const name = String(ctx.getNodeParameter('agent', i, '', { extractValue: true }) ?? '').trim();
+		if (name) return name;
+	} else {
+		const prompt = String(ctx.getNodeParameter('prompt', i, '') ?? '').trim();
+		if (prompt) {
+			config.prompt = prompt;
+			const schema = readOutputSchema(ctx, i);
+			if (schema) config.json_schema = schema;
+			return undefined;
+		}
+	}
+	throw inputError(
+		ctx.getNode(),
+		i,
+		`Neither a prompt nor an agent is set (item ${i})`,
+		'Set Agent Source to Prompt and describe what the agent should do, or set it to Existing Agent and pick one.',
+	);
+}
+
+function readCallbackUrl(ctx: IExecuteFunctions, i: number, completion: string): string | undefined {
+	if (completion !== 'submitOnly') return undefined;
+	const url = String(ctx.getNodeParameter('callbackUrl', i, '') ?? '').trim();
+	if (url && !isHttpUrl(url)) {
+		throw inputError(ctx.getNode(), i, `The Callback URL "${url}" is not an http(s) URL (item ${i})`, 'Paste the Production URL of a VLM Run Trigger node, or leave it empty.');
+	}
+	return url || undefined;
+}
+
+async function prepare(this: IExecuteFunctions, i: number): Promise<RunPlan> {
+	const config: IDataObject = {};
+	const agentName = readAgent(this, i, config);
+	const skills = readSkills(this, i);
+	if (skills.length) config.skills = skills;
+	const toolsets = this.getNodeParameter('toolsets', i, []) as string[];
+	const model = this.getNodeParameter('model', i, DEFAULT_MODEL) as string;
+	const completion = this.getNodeParameter('completion', i, 'waitForResult') as string;
+	const callbackUrl = readCallbackUrl(this, i, completion);
+	const request: IDataObject = {
+		model,
+		...(agentName ? { name: agentName } : {}),
+		...(Object.keys(config).length ? { config } : {}),
+		...(toolsets.length ? { toolsets } : {}),
+		...(callbackUrl ? { callback_url: callbackUrl } : {}),
+	};
+	return {
+		grouped: this.getNodeParameter('grouping', i, 'perItem') === 'allItems',
+		agentName,
+		skills,
+		request,
+		inputs: await planInputs(this, i),
+		completion,
+		timeoutMs: (this.getNodeParameter('timeout', i, DEFAULT_EXECUTION_TIMEOUT_S) as number) * 1000,
+		output: { ...readOutputOptions(this, i), model },
+	};
+}
+
+async function runExecution(
+	ctx: IExecuteFunctions,
+	i: number,
+	plan: RunPlan,
+	planned: PlannedInput[],
+	run: RunContext,
+): Promise<INodeExecutionData[]> {
+	// Unknown agents and skills fail here, naming them, before any file is uploaded.
+	await Promise.all([
+		...(plan.agentName ? [lookupAgent(ctx, i, plan.agentName)] : []),
+		...plan.skills.map(async (skill) => await lookupSkill(ctx, i, skill.skill_name, skill.skill_version)),
+	]);
+	const { inputs, summary } = await resolveInputs(ctx, planned, run);
+	const item = await run.limit(async () => {
+		let execution = (await apiRequest.call(ctx, {
+			method: 'POST',
+			path: '/agent/execute',
+			body: { ...plan.request, inputs, batch: true },
+			itemIndex: i,
+			resource: 'agent',
+		})) as IDataObject;
+		if (execution.status === 'failed') throw jobFailedError(ctx, 'execution', execution, i);
+		if (plan.completion === 'waitForResult' && execution.status !== 'completed') {
+			execution = await waitForJob.call(ctx, {
+				kind: 'execution',
+				id: String(execution.id),
+				timeoutMs: plan.timeoutMs,
+				itemIndex: i,
+			});
+		}
+		return await executionItem(ctx, i, execution, { ...plan.output, inputs: summary });
+	});
+	return [item];
+}
+
+export const runAgent: Operation<RunPlan> = {
+	description,
+	prepare,
+	async execute(this: IExecuteFunctions, i: number, plan: RunPlan, run: RunContext) {
+		return await runExecution(this, i, plan, plan.inputs, run);
+	},
+	limitsItself: true,
+	group: {
+		includes: (plan) => plan.grouped,
+		// The first item defines the agent and settings; every item contributes its inputs.
+		async execute(this: IExecuteFunctions, itemIndices: number[], plans: RunPlan[], run: RunContext) {
+			return await runExecution(this, itemIndices[0], plans[0], mergeInputs(plans.map((plan) => plan.inputs)), run);
+		},
+	},
+};

@@ -1,0 +1,53 @@
+import { NodeOperationError } from 'n8n-workflow';
+import type { IDataObject, IWebhookFunctions, IWebhookResponseData, NodeApiError } from 'n8n-workflow';
+
+import { readDelivery, reply } from '../shared/delivery';
+import { fetchJob, type Job, type JobKind } from '../shared/polling';
+import { CREDENTIAL_NAME } from '../shared/transport';
+import { REMEMBERED_DELIVERIES } from './properties';
+
+/** Fetches the job by id; the payload does not say whether it is a prediction or an execution, so its shape decides which to try first. */
+async function fetchRecord(ctx: IWebhookFunctions, job: IDataObject & { id: string }): Promise<Job> {
+	if (!ctx.getNode().credentials?.[CREDENTIAL_NAME]) {
+		throw new NodeOperationError(ctx.getNode(), 'Fetch Full Record needs a VLM Run credential', {
+			description: 'Select a VLM Run API credential in the trigger, or turn Fetch Full Record off.',
+		});
+	}
+	// Executions carry the agent's name, predictions their domain.
+	const kinds: JobKind[] = 'name' in job && !('domain' in job) ? ['execution', 'prediction'] : ['prediction', 'execution'];
+	// apiRequest only throws NodeApiError / NodeOperationError, so whatever is not a 404 goes on as it is.
+	const first = await fetchJob.call(ctx, kinds[0], job.id).catch((error: NodeApiError) => error);
+	if (!(first instanceof Error)) return first;
+	if (first.httpCode !== '404') throw first;
+	return await fetchJob.call(ctx, kinds[1], job.id);
+}
+
+/**
+ * One callback from VLM Run: verified, filtered by status, de-duplicated, optionally completed by
+ * a fetch, then emitted as one item. Rejected and skipped callbacks are answered without a run.
+ */
+export async function receiveCallback(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+	const delivery = await readDelivery(this);
+	if (!delivery.ok) return reply(this, delivery.status, { error: delivery.message });
+	const { job } = delivery;
+	const options = this.getNodeParameter('options', {}) as IDataObject;
+
+	const statuses = options.statuses as string[] | undefined;
+	if (statuses && !statuses.includes(String(job.status))) {
+		return reply(this, 200, { received: job.id, ignored: `Status "${String(job.status)}" is not among the trigger's Statuses` });
+	}
+
+	// Keyed by status too, so that a job reported again with another status is not taken for a repeat.
+	const key = `${job.id}:${String(job.status)}`;
+	const ignoreRepeats = options.ignoreRepeats !== false;
+	const memory = this.getWorkflowStaticData('node');
+	const seen = Array.isArray(memory.deliveries) ? (memory.deliveries as string[]) : [];
+	if (ignoreRepeats && seen.includes(key)) {
+		return reply(this, 200, { received: job.id, ignored: 'Already processed' });
+	}
+
+	const record = options.fetchFull ? await fetchRecord(this, job) : job;
+	// Remembered only once the workflow is about to start, so a failed fetch is retried by VLM Run.
+	if (ignoreRepeats) memory.deliveries = [...seen.slice(-(REMEMBERED_DELIVERIES - 1)), key];
+	return { workflowData: [this.helpers.returnJsonArray(record)] };
+}

@@ -1,0 +1,158 @@
+import { DOMAIN_IDS, domainSchema, FAIL_DOMAIN, type JsonSchema } from '../domains';
+import { domainOutput, schemaResponse } from '../fixtures';
+import { invalid, missing, notFound, unprocessable } from '../http';
+import type { JobSpec } from '../jobs';
+import { created, type Ctx, type Router } from '../router';
+import { GenerateSchema, validate, type GenerateBody } from '../schemas';
+import type { EmulatorState } from '../state';
+import { synthesize, withFieldMetadata } from '../synth';
+import { FAIL_AGENT, findAgent } from './agents';
+import { FAIL_WORD, genericOutput, mentionsFailure, resolveSkills, usage } from './shared';
+
+type Modality = 'image' | 'document' | 'audio' | 'video';
+type Action = 'generate' | 'schema' | 'execute';
+
+const ELEMENT_TYPE: Record<Modality, string> = {
+	image: 'image',
+	document: 'page',
+	audio: 'audio',
+	video: 'video',
+};
+const CREDITS_PER_ELEMENT: Record<Modality, number> = { image: 1, document: 1, audio: 2, video: 5 };
+/** Domain used by the /…/schema routes when the request names none. */
+const DEFAULT_SCHEMA_DOMAIN: Record<Modality, string> = {
+	image: 'image.caption',
+	document: 'document.generative',
+	audio: 'audio.transcription',
+	video: 'video.transcription',
+};
+
+const IMAGE_ENTRY = /^(data:image\/(png|jpe?g|gif|webp|bmp|tiff);base64,|https?:\/\/)/i;
+
+/** Checks the source fields and returns the fail-marker reason they carry, if any. */
+function checkSource(state: EmulatorState, modality: Modality, input: GenerateBody): string | null {
+	if (modality === 'image') {
+		if (input.images === undefined) throw missing(['body', 'images']);
+		if (input.images.length === 0) {
+			throw unprocessable([
+				{
+					loc: ['body', 'images'],
+					msg: 'ensure this value has at least 1 items',
+					type: 'value_error.list.min_items',
+					ctx: { limit_value: 1 },
+				},
+			]);
+		}
+		input.images.forEach((image, i) => {
+			if (!IMAGE_ENTRY.test(image))
+				throw invalid(
+					['body', 'images', i],
+					'expected a data:image/…;base64 URL or an http(s) URL',
+				);
+		});
+		return input.images.some(mentionsFailure) ? `image URL contains ${FAIL_WORD}` : null;
+	}
+	if (!input.file_id && !input.url) throw missing(['body', 'file_id']);
+	if (input.file_id && input.url)
+		throw invalid(['body'], 'Only one of file_id or url may be provided');
+	if (input.url) {
+		if (!/^https?:\/\//i.test(input.url))
+			throw invalid(['body', 'url'], 'invalid or missing URL scheme', 'value_error.url.scheme');
+		return mentionsFailure(input.url) ? `url contains ${FAIL_WORD}` : null;
+	}
+	const file = state.uploadedFile(input.file_id ?? '');
+	if (!file) throw notFound('File');
+	return mentionsFailure(file.filename) ? `file ${file.filename} is marked ${FAIL_WORD}` : null;
+}
+
+function elementCount(modality: Modality, input: GenerateBody): number {
+	if (modality === 'image') return input.images?.length ?? 1;
+	if (modality === 'document') return input.config?.page_indices?.length || 1;
+	return 1;
+}
+
+/** Legacy `/…/execute` runs a named agent; `fail-agent` needs no agent to exist. */
+function executeAgent(
+	state: EmulatorState,
+	input: GenerateBody,
+): { name: string; schema: JsonSchema | null } {
+	if (!input.name) throw missing(['body', 'name']);
+	if (input.name === FAIL_AGENT) return { name: input.name, schema: null };
+	const ref = input.name.includes(':') ? input.name : `${input.name}:${input.version ?? 'latest'}`;
+	const agent = findAgent(state, ref);
+	if (!agent) throw notFound('Agent');
+	return { name: input.name, schema: agent.json_schema };
+}
+
+interface OutputSource {
+	domain: string | null;
+	schema: JsonSchema | null;
+	label: string;
+	skills: string[];
+}
+
+function output(modality: Modality, action: Action, input: GenerateBody, source: OutputSource) {
+	const { domain } = source;
+	const known = domain && domain !== FAIL_DOMAIN ? domain : null;
+	if (action === 'schema') {
+		const schemaDomain = known ?? DEFAULT_SCHEMA_DOMAIN[modality];
+		return schemaResponse(schemaDomain, domainSchema(schemaDomain) ?? {}, false);
+	}
+	let response: unknown;
+	if (source.schema) response = synthesize(source.schema);
+	else if (known) response = domainOutput(known, elementCount(modality, input));
+	else response = genericOutput(source.label, { skills: source.skills });
+	return withFieldMetadata(response, input.config ?? {});
+}
+
+function handle(ctx: Ctx, modality: Modality, action: Action) {
+	const { state, jobs, faults } = ctx.app;
+	const input = validate(GenerateSchema, ctx.body);
+	const config = input.config ?? {};
+	const sourceFailure = checkSource(state, modality, input);
+	const skills = resolveSkills(state, config.skills, ['body', 'config', 'skills']);
+	const domain = input.domain ?? null;
+	if (action === 'generate' && !domain && !config.skills?.length) throw missing(['body', 'domain']);
+	if (domain && domain !== FAIL_DOMAIN && !DOMAIN_IDS.includes(domain)) throw notFound('Domain');
+	const agent = action === 'execute' ? executeAgent(state, input) : null;
+	const skillNames = skills.map((s) => s.name);
+	const response = output(modality, action, input, {
+		domain,
+		schema:
+			config.json_schema ?? agent?.schema ?? skills.find((s) => s.json_schema)?.json_schema ?? null,
+		label: agent?.name ?? `skills ${skillNames.join(', ')}`,
+		skills: skillNames,
+	});
+
+	const reason =
+		[
+			sourceFailure,
+			domain === FAIL_DOMAIN ? `domain ${FAIL_DOMAIN}` : null,
+			input.metadata?.session_id === 'fail' ? "metadata.session_id is 'fail'" : null,
+			agent?.name === FAIL_AGENT ? `agent ${FAIL_AGENT}` : null,
+			mentionsFailure(config.prompt) ? `prompt contains ${FAIL_WORD}` : null,
+		].find(Boolean) ?? (faults.shouldFailJob() ? 'faultMix rateJobFail' : null);
+	const elements = elementCount(modality, input);
+	const elementType = ELEMENT_TYPE[modality];
+	const spec: JobSpec = {
+		kind: 'prediction',
+		async: input.batch ?? modality !== 'image',
+		callbackUrl: input.callback_url ?? null,
+		failure: reason ? `Emulated failure: ${reason}` : null,
+		response,
+		usage: usage(elements, elementType, elements * CREDITS_PER_ELEMENT[modality]),
+		pendingUsage: usage(0, elementType, 0),
+		head: {},
+		tail: { domain, message: null },
+		artifacts: [],
+	};
+	return created(jobs.view(jobs.create(spec)));
+}
+
+export function registerGenerate(router: Router): void {
+	for (const modality of Object.keys(ELEMENT_TYPE) as Modality[]) {
+		for (const action of ['generate', 'schema', 'execute'] as const) {
+			router.post(`/${modality}/${action}`, (ctx) => handle(ctx, modality, action));
+		}
+	}
+}
