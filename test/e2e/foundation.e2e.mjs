@@ -19,18 +19,16 @@ import {
 const REQUEST_NODE = `${PACKAGE.name}.vlmRunRequest`;
 const WRONG_KEY = 'vlm-e2e-wrong-key-4f1c9a';
 const INVOICE_URL = 'https://files.example.com/invoice.pdf';
+const good = { id: 'vlmCredGood00001', name: 'VLM Run (emulator)', type: 'vlmRunApi' };
+const wrong = { id: 'vlmCredWrong0001', name: 'VLM Run (wrong key)', type: 'vlmRunApi' };
 
 describe('foundation', { timeout: 240_000 }, () => {
 	let emulator;
 	let n8n;
-	let good;
-	let wrong;
 
 	before(async () => {
 		emulator = await startEmulator();
 		n8n = await createN8n();
-		good = { id: 'vlmCredGood00001', name: 'VLM Run (emulator)', type: 'vlmRunApi' };
-		wrong = { id: 'vlmCredWrong0001', name: 'VLM Run (wrong key)', type: 'vlmRunApi' };
 		await importCredentials(n8n, [
 			{ ...good, data: { apiKey: emulator.apiKey, baseUrl: emulator.baseUrl } },
 			{ ...wrong, data: { apiKey: WRONG_KEY, baseUrl: emulator.baseUrl } },
