@@ -19,7 +19,7 @@
 // over. Everything listens on 127.0.0.1 only.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
@@ -146,8 +146,9 @@ async function main() {
 
 	const vlmrun = await vlmrunBackend();
 	await step('checking system packages (dovecot)', async () => ensureSystemDeps('dovecot'));
+	// Kept between runs like n8n's database: the Email Trigger remembers the last message UID it
+	// processed, so a fresh mailbox (UIDs from 1 again) would look old to it.
 	const mailDir = join(DEMO_DIR, 'dovecot');
-	await rm(mailDir, { recursive: true, force: true });
 	const imap = await step('starting the IMAP mailbox (dovecot on 127.0.0.1)', async () => startDovecot({ dir: mailDir, password: 'invoices-demo' }));
 	started.push({ name: 'dovecot', stop: () => imap.stop() });
 

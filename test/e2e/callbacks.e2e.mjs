@@ -37,8 +37,12 @@ const node = (name, type, parameters, extra = {}) => ({
 	...extra,
 });
 
-/** Webhook (POST /webhook/<path>) → VLM Run Request, Extract from URLs with document.invoice. */
-function extractWorkflow(path, completion, urls = ['https://files.example.com/invoice.pdf']) {
+/**
+ * Webhook (POST /webhook/<path>) → VLM Run Request, Extract from URLs with document.invoice. The
+ * editor gives the Request node a webhookId now that it declares a webhook; `withWebhookId: false`
+ * stands for a node saved before that.
+ */
+function extractWorkflow(path, completion, urls = ['https://files.example.com/invoice.pdf'], { withWebhookId = true } = {}) {
 	return {
 		name: `callbacks: ${path}`,
 		nodes: [
@@ -54,7 +58,7 @@ function extractWorkflow(path, completion, urls = ['https://files.example.com/in
 					domain: { __rl: true, mode: 'id', value: 'document.invoice' },
 					...completion,
 				},
-				{ credentials, webhookId: newId() },
+				{ credentials, ...(withWebhookId ? { webhookId: newId() } : {}) },
 			),
 		],
 		connections: { Start: { main: [[{ node: 'Extract', type: 'main', index: 0 }]] } },
@@ -107,7 +111,9 @@ describe('callbacks', { timeout: 600_000 }, () => {
 		ids.wait = await importWorkflow(n8n, extractWorkflow('wait', { completion: 'waitForCallback' }));
 		ids.waitTwo = await importWorkflow(
 			n8n,
-			extractWorkflow('wait-two', { completion: 'waitForCallback' }, ['https://files.example.com/a.pdf', 'https://files.example.com/b.pdf']),
+			extractWorkflow('wait-two', { completion: 'waitForCallback' }, ['https://files.example.com/a.pdf', 'https://files.example.com/b.pdf'], {
+				withWebhookId: false,
+			}),
 		);
 		ids.waitShort = await importWorkflow(n8n, extractWorkflow('wait-short', { completion: 'waitForCallback', callbackTimeout: 1 }));
 		for (const id of Object.values(ids)) await publishWorkflow(n8n, id);

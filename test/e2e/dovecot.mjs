@@ -77,6 +77,8 @@ default_internal_user = ${users.internal.name}
 first_valid_uid = 1
 mail_location = maildir:~/Maildir
 mailbox_idle_check_interval = 1 secs
+# Shows each IMAP session's state in its process title ("[user ip IDLE]"): waitForIdle reads it.
+verbose_proctitle = yes
 passdb {
   driver = passwd-file
   args = scheme=PLAIN username_format=%u ${dir}/users
@@ -201,6 +203,20 @@ export async function startDovecot({ dir, port, user = 'invoices', password = `i
 			}
 		},
 		log: async () => await readFile(logFile, 'utf8').catch(() => ''),
+		/**
+		 * Waits until a client (n8n's Email Trigger) is logged in to the mailbox and waiting in IMAP
+		 * IDLE, so that the next delivery is seen as a new arrival. Mail delivered before the trigger
+		 * has connected is not new to it.
+		 */
+		async waitForIdle({ timeoutMs = 60_000 } = {}) {
+			const deadline = Date.now() + timeoutMs;
+			while (!idleSessions(child.pid, user)) {
+				if (Date.now() > deadline) {
+					throw new Error(`no IMAP client is waiting in IDLE on ${user}'s mailbox after ${timeoutMs / 1000} s:\n${await readFile(logFile, 'utf8').catch(() => '')}`);
+				}
+				await sleep(200);
+			}
+		},
 		async stop() {
 			if (stopped) return;
 			stopped = true;
@@ -216,6 +232,16 @@ export async function startDovecot({ dir, port, user = 'invoices', password = `i
 			if (ownDir) await rm(root, { recursive: true, force: true });
 		},
 	};
+}
+
+// The number of IMAP sessions of `user` under this dovecot master that are in IDLE, read from the
+// process titles (verbose_proctitle): "dovecot/imap [invoices 127.0.0.1 IDLE]".
+function idleSessions(masterPid, user) {
+	const ps = spawnSync('ps', ['-eo', 'ppid=,args='], { encoding: 'utf8' });
+	return (ps.stdout ?? '')
+		.split('\n')
+		.map((line) => line.trim().match(/^(\d+)\s+(.*)$/))
+		.filter((match) => match && Number(match[1]) === masterPid && match[2].includes(`[${user} `) && /\bIDLE\]/.test(match[2])).length;
 }
 
 // ---------------------------------------------------------------------------------------------

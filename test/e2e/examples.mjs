@@ -149,11 +149,11 @@ const money = (value) => (typeof value === 'number' ? value.toFixed(2) : String(
  */
 export async function runInvoiceInbox({ server, imap, timeoutMs = 90_000 }) {
 	const seen = await executionIds(server, WORKFLOWS.invoiceInbox);
+	// The trigger only sees mail that arrives while it is connected (IMAP IDLE).
+	await imap.waitForIdle({ timeoutMs });
 	await imap.deliver(await invoiceEmail());
-	console.error('DEBUG delivered', new Date().toISOString());
 	const execution = await waitForNewExecution(server, WORKFLOWS.invoiceInbox, seen, { timeoutMs, what: 'Invoice inbox' });
 	assertSucceeded(execution, 'Invoice inbox');
-	console.error('DEBUG', new Date().toISOString(), execution.startedAt, execution.stoppedAt, execution.createdAt);
 	const email = nodeOutput(execution, 'New invoice email');
 	const extracted = nodeOutput(execution, 'Extract invoice fields');
 	const kept = nodeOutput(execution, 'Total above 100');

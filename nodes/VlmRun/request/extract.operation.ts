@@ -229,8 +229,9 @@ async function extractOne(ctx: IExecuteFunctions, i: number, plan: ExtractPlan, 
 
 /** Wait for Callback builds the item of a finished prediction the same way as Wait for Result. */
 export const predictionShapers: JobShapers = {
-	prediction: (prediction, shape) =>
-		predictionItem(prediction, shape.output === 'full' ? 'full' : 'data', shape.source as IDataObject),
+	prediction: (_ctx, prediction, shape) => ({
+		json: predictionItem(prediction, shape.output === 'full' ? 'full' : 'data', shape.source as IDataObject),
+	}),
 };
 
 async function execute(this: IExecuteFunctions, i: number, plan: ExtractPlan, run: RunContext): Promise<INodeExecutionData[]> {

@@ -46,8 +46,20 @@ export interface PendingJob {
 	shape: IDataObject;
 }
 
-/** Per job kind, how a finished job becomes the json of its output item (the same as in Wait for Result). */
-export type JobShapers = Partial<Record<JobKind, (job: Job, shape: IDataObject) => IDataObject>>;
+/**
+ * Per job kind, how a finished job becomes its output item, the same as in Wait for Result. It runs
+ * in execute() or, on resume, in webhook(); binaries it returns are added to the pending item's.
+ */
+export type JobShapers = Partial<
+	Record<
+		JobKind,
+		(
+			ctx: IExecuteFunctions | IWebhookFunctions,
+			job: Job,
+			shape: IDataObject,
+		) => Promise<INodeExecutionData> | INodeExecutionData
+	>
+>;
 
 interface Slot {
 	item: INodeExecutionData;
@@ -101,21 +113,25 @@ async function collectFinished(
 	return finished;
 }
 
-function settle(
+async function settle(
 	ctx: IExecuteFunctions | IWebhookFunctions,
 	slots: Slot[],
 	finished: Map<string, Job>,
 	shapers: JobShapers,
 	onFailure: (error: NodeOperationError, pairedItem: IPairedItemData | IPairedItemData[]) => INodeExecutionData,
-): INodeExecutionData[] {
-	return slots.map((slot) => {
-		const { item, job } = slot;
-		if (!job) return item;
-		const final = finished.get(job.id) as Job;
-		if (final.status !== 'completed') return onFailure(jobFailedError(ctx, job.kind, final, job.itemIndex), pairing(slot, job));
-		const shaper = shapers[job.kind];
-		return { ...item, json: shaper ? shaper(final, job.shape) : final };
-	});
+): Promise<INodeExecutionData[]> {
+	return await Promise.all(
+		slots.map(async (slot) => {
+			const { item, job } = slot;
+			if (!job) return item;
+			const final = finished.get(job.id) as Job;
+			if (final.status !== 'completed') return onFailure(jobFailedError(ctx, job.kind, final, job.itemIndex), pairing(slot, job));
+			const shaper = shapers[job.kind];
+			const shaped = shaper ? await shaper(ctx, final, job.shape) : { json: final };
+			const binary = { ...item.binary, ...shaped.binary };
+			return { ...item, json: shaped.json, ...(Object.keys(binary).length ? { binary } : {}) };
+		}),
+	);
 }
 
 /**
@@ -140,7 +156,7 @@ export async function waitForCallbacks(
 	}
 	if (finished) {
 		return [
-			settle(this, slots, finished, shapers, (error, pairedItem) => {
+			await settle(this, slots, finished, shapers, (error, pairedItem) => {
 				if (this.continueOnFail()) return errorItem(error, pairedItem);
 				throw error;
 			}),
@@ -182,6 +198,6 @@ export async function resumeFromCallback(this: IWebhookFunctions, shapers: JobSh
 	}
 	if (!finished) return reply(this, 202, { received: job.id, waiting: 'Other jobs of this execution are still running' });
 	// Failures come out as error items: on resume n8n runs no node code that could stop the workflow.
-	const items = settle(this, slots, finished, shapers, (error, pairedItem) => errorItem(error, pairedItem));
+	const items = await settle(this, slots, finished, shapers, (error, pairedItem) => errorItem(error, pairedItem));
 	return { workflowData: [items], webhookResponse: { received: job.id, resumed: true } };
 }

@@ -12,7 +12,12 @@ import {
 import { executeContext, signatureHeader, webhookContext, type WebhookSetup } from '../webhookContext';
 
 const SECRET = 'whsec_unit';
-const shapers: JobShapers = { prediction: (job, shape) => ({ total: (job.response as IDataObject).total, mode: shape.output }) };
+const shapers: JobShapers = {
+	prediction: async (_ctx, job, shape) => ({
+		json: { total: (job.response as IDataObject).total, mode: shape.output },
+		binary: { report: { data: '', mimeType: 'text/plain' } },
+	}),
+};
 const done = (id: string, total = 1) => ({ id, status: 'completed', response: { total } });
 const failed = (id: string) => ({ id, status: 'failed', response: null, message: 'Unreadable file' });
 
@@ -136,7 +141,8 @@ describe('Wait for Callback: webhook()', () => {
 		expect(result.webhookResponse).toEqual({ received: 'p2', resumed: true });
 		const [[plain, first, second]] = result.workflowData as INodeExecutionData[][];
 		expect(plain).toEqual({ json: { error: 'Bad URL' }, pairedItem: { item: 0 } });
-		expect(first).toMatchObject({ json: { total: 4, mode: 'data' }, pairedItem: { item: 1 }, binary: { data: expect.anything() } });
+		expect(first).toMatchObject({ json: { total: 4, mode: 'data' }, pairedItem: { item: 1 } });
+		expect(Object.keys(first.binary ?? {})).toEqual(['data', 'report']);
 		expect(second).toEqual({
 			json: { error: 'VLM Run could not finish prediction p2', details: expect.stringContaining('Unreadable file') },
 			pairedItem: { item: 2 },

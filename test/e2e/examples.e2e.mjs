@@ -1,0 +1,193 @@
+// Examples: the workflows in examples/ run in a real n8n server against the VLM Run emulator, each
+// through its real trigger: an email delivered into a dovecot mailbox (Email Trigger, IMAP), a
+// multipart post to the form URL (Form Trigger → Form ending), a chat message with a file to the
+// hosted chat in streaming mode (Chat Trigger), and a form post whose Submit Only job calls the
+// VLM Run Trigger of the second workflow back with a signed callback. Node outputs are read
+// through n8n's public API. The runners are shared with `npm run demo` (test/e2e/examples.mjs).
+// Run through test/e2e/run.mjs.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+
+import { ensureSystemDeps, startDovecot } from './dovecot.mjs';
+import {
+	WORKFLOWS,
+	importExamples,
+	loadExamples,
+	runAsyncPipeline,
+	runChatWithFiles,
+	runDocumentPackage,
+	runInvoiceInbox,
+} from './examples.mjs';
+import { PACKAGE, createN8n, packageLoadErrors, startEmulator, startServer } from './n8n.mjs';
+
+const TRIGGER_NODE = `${PACKAGE.name}.vlmRunTrigger`;
+const SECRET = 'whsec_e2e_examples_7c2e4a';
+
+// Parameter types whose values are data, not more parameters.
+const OPAQUE = new Set(['filter', 'assignmentCollection', 'json', 'resourceLocator', 'string', 'number', 'boolean', 'options', 'multiOptions']);
+
+function versionsOf(description) {
+	return Array.isArray(description.version) ? description.version : [description.version];
+}
+
+/**
+ * Every parameter key of a node must be the name of a property of its node type (at its
+ * typeVersion), recursively through collections and fixed collections. Returns the unknown paths.
+ */
+function unknownParameters(parameters, properties, path = '') {
+	const unknown = [];
+	for (const [key, value] of Object.entries(parameters ?? {})) {
+		const candidates = properties.filter((property) => property.name === key);
+		if (candidates.length === 0) {
+			unknown.push(`${path}${key}`);
+			continue;
+		}
+		if (!value || typeof value !== 'object' || Array.isArray(value)) continue;
+		if (candidates.every((candidate) => OPAQUE.has(candidate.type))) continue;
+		const collections = candidates.filter((candidate) => candidate.type === 'collection');
+		const fixed = candidates.filter((candidate) => candidate.type === 'fixedCollection');
+		if (collections.length) {
+			unknown.push(...unknownParameters(value, collections.flatMap((candidate) => candidate.options ?? []), `${path}${key}.`));
+		} else if (fixed.length) {
+			const groups = fixed.flatMap((candidate) => candidate.options ?? []);
+			for (const [groupName, entries] of Object.entries(value)) {
+				const group = groups.filter((candidate) => candidate.name === groupName);
+				if (group.length === 0) {
+					unknown.push(`${path}${key}.${groupName}`);
+					continue;
+				}
+				const fields = group.flatMap((candidate) => candidate.values ?? []);
+				for (const [index, entry] of (Array.isArray(entries) ? entries : [entries]).entries()) {
+					unknown.push(...unknownParameters(entry, fields, `${path}${key}.${groupName}[${index}].`));
+				}
+			}
+		}
+	}
+	return unknown;
+}
+
+describe('examples', { timeout: 600_000 }, () => {
+	let emulator;
+	let imap;
+	let n8n;
+	let server;
+	let nodeTypes;
+	let hasTrigger;
+
+	before(async () => {
+		ensureSystemDeps('dovecot');
+		emulator = await startEmulator({ jobMode: 'time', jobDurationMs: 300, webhookSecret: SECRET, webhookRetryDelaysMs: [300, 1000] });
+		imap = await startDovecot();
+		n8n = await createN8n();
+		await importExamples(n8n, { vlmrun: { apiKey: emulator.apiKey, baseUrl: emulator.baseUrl, webhookSecret: SECRET }, imap });
+		server = await startServer(n8n);
+		({ nodes: nodeTypes } = await server.nodeTypes());
+		hasTrigger = nodeTypes.some((type) => type.name === TRIGGER_NODE);
+		for (const [key, id] of Object.entries(WORKFLOWS)) {
+			if (key.startsWith('async') && !hasTrigger) continue;
+			await server.publishWorkflow(id);
+		}
+	});
+
+	after(async () => {
+		await server?.stop();
+		await imap?.stop();
+		await emulator?.close();
+	});
+
+	test('every example uses node types, versions and parameter names that n8n 2.41.1 and this package have', async () => {
+		const examples = await loadExamples();
+		assert.deepEqual(
+			examples.map(({ workflow }) => workflow.id).sort(),
+			Object.values(WORKFLOWS).sort(),
+			'one file per example workflow',
+		);
+		for (const { file, workflow } of examples) {
+			for (const node of workflow.nodes) {
+				if (node.type === TRIGGER_NODE && !hasTrigger) continue;
+				const description = nodeTypes.find(
+					(type) => type.name === node.type && versionsOf(type).includes(node.typeVersion),
+				);
+				assert.ok(description, `${file}: "${node.name}" is ${node.type} v${node.typeVersion}, which this n8n does not have`);
+				assert.deepEqual(unknownParameters(node.parameters, description.properties), [], `${file}: "${node.name}" has parameters its type does not know`);
+			}
+		}
+		assert.deepEqual(packageLoadErrors(server.logs()), []);
+	});
+
+	test('1. Invoice inbox: an email with two PDF invoices and a receipt photo gives three invoice items', async () => {
+		emulator.clearRequests();
+		const result = await runInvoiceInbox({ server, imap });
+		const [email] = result.email;
+		assert.equal(email.subject, 'Invoices for January');
+		assert.deepEqual(
+			result.extracted.map((item) => [item.vlmrun.fileName, item.vlmrun.binaryProperty, item.vlmrun.modality]),
+			[
+				['invoice-1.pdf', 'attachment_0', 'document'],
+				['invoice-2.pdf', 'attachment_1', 'document'],
+				['receipt.png', 'attachment_2', 'image'],
+			],
+		);
+		for (const item of result.extracted) {
+			assert.equal(item.invoice_id, 'INV-2026-0042');
+			assert.equal(typeof item.total, 'number');
+		}
+		assert.equal(result.kept.length, result.extracted.filter((item) => item.total > 100).length, 'the Filter keeps totals above 100');
+		assert.equal(emulator.requests({ method: 'POST', path: '/files' }).length, 2, 'the PDFs are uploaded');
+		const documents = emulator.requests({ method: 'POST', path: '/document/generate' });
+		const images = emulator.requests({ method: 'POST', path: '/image/generate' });
+		assert.equal(documents.length, 2);
+		assert.equal(images.length, 1, 'the photo goes inline to /image/generate');
+		for (const call of [...documents, ...images]) assert.equal(call.body.domain, 'document.invoice');
+	});
+
+	test('2. Document package: three files posted to the form become one agent execution, shown on the form ending', async () => {
+		emulator.clearRequests();
+		const result = await runDocumentPackage({ server });
+		const executes = emulator.requests({ method: 'POST', path: '/agent/execute' });
+		assert.equal(executes.length, 1, 'one execution for all files');
+		assert.equal(Object.keys(executes[0].body.inputs).length, 3);
+		assert.match(executes[0].body.config.prompt, /same person/);
+		assert.deepEqual(executes[0].body.config.json_schema.required, ['documents', 'same_person', 'summary']);
+		assert.deepEqual(
+			result.answer.vlmrun.inputs.map((input) => input.fileName ?? input.name),
+			['invoice-1.pdf', 'contract.pdf', 'id-card.png'],
+		);
+		assert.equal(typeof result.answer.same_person, 'boolean');
+		assert.ok(result.page.includes(result.answer.summary), 'the ending page shows the summary');
+		assert.equal(result.execution.status, 'success');
+	});
+
+	test('3. Chat with files: a message with a receipt photo gets a streamed answer', async () => {
+		emulator.clearRequests();
+		const result = await runChatWithFiles({ server });
+		assert.equal(result.answer, 'You said: "What is the total on this receipt?". Files: 1 (image_url). Turn 1 of this session.');
+		const [request] = emulator.requests({ method: 'POST', path: '/openai/chat/completions' });
+		assert.equal(request.body.stream, true);
+		assert.equal(request.body.messages[0].role, 'system', 'the example sends its system message');
+		assert.deepEqual(
+			request.body.messages.at(-1).content.map((part) => part.type),
+			['image_url', 'text'],
+		);
+	});
+
+	test('4. Async pipeline: a Submit Only job calls the VLM Run Trigger of the second workflow back', async (t) => {
+		if (!hasTrigger) {
+			t.skip(`${TRIGGER_NODE} is not registered in package.json "n8n.nodes" yet`);
+			return;
+		}
+		emulator.clearRequests();
+		const result = await runAsyncPipeline({ server });
+		const [generate] = emulator.requests({ method: 'POST', path: '/audio/generate' });
+		assert.ok(generate, 'the recording went to /audio/generate');
+		const triggerPath = `/webhook/${result.results.workflowData.nodes.find((node) => node.type === TRIGGER_NODE).webhookId}/webhook`;
+		assert.equal(generate.body.callback_url, `${server.url}${triggerPath}`, 'the callback URL is the trigger’s Production URL');
+		assert.equal(result.job.vlmrun?.status ?? result.job.status, 'pending', 'Submit Only outputs the pending job');
+		const deliveries = emulator.webhookDeliveries().filter((delivery) => delivery.jobId === result.transcript.predictionId);
+		assert.ok(deliveries.length >= 1);
+		assert.equal(deliveries.at(-1).status, 200);
+		assert.match(deliveries.at(-1).signature, /^sha256=[0-9a-f]{64}$/, 'the callback was signed, and the trigger accepted it');
+		assert.equal(result.transcript.status, 'completed');
+		assert.match(result.transcript.transcript, /quarterly earnings call/);
+	});
+});
