@@ -31,6 +31,7 @@ type Source = { modality: Modality; file?: InputFile; url?: string };
 interface ExtractPlan {
 	sources: Source[];
 	domain?: string;
+	domainsByType: Partial<Record<Modality, string>>;
 	config: IDataObject;
 	metadata: IDataObject;
 	completion: string;
@@ -91,12 +92,22 @@ async function readSources(ctx: IExecuteFunctions, i: number, forced: Modality |
 	return files.map((file) => ({ modality: forced ?? requireModality(ctx, file), file }));
 }
 
+function readDomainsByType(ctx: IExecuteFunctions, i: number): Partial<Record<Modality, string>> {
+	const rows = ctx.getNodeParameter('options.domainsByType.rule', i, []) as Array<{ modality?: Modality; domain?: string }>;
+	const domains: Partial<Record<Modality, string>> = {};
+	for (const { modality, domain } of rows) {
+		if (modality && domain?.trim()) domains[modality] = domain.trim();
+	}
+	return domains;
+}
+
 async function prepare(this: IExecuteFunctions, i: number): Promise<ExtractPlan> {
 	const modalityParam = this.getNodeParameter('modality', i, 'auto') as string;
 	const sources = await readSources(this, i, modalityParam === 'auto' ? undefined : (modalityParam as Modality));
 	const domain = (this.getNodeParameter('domain', i, '', { extractValue: true }) as string).trim() || undefined;
 	const schema = readSchema(this, i);
-	if (!domain && !schema) {
+	const domainsByType = readDomainsByType(this, i);
+	if (!domain && !schema && !sources.every((source) => domainsByType[source.modality])) {
 		throw inputError(
 			this.getNode(),
 			i,
@@ -128,6 +139,7 @@ async function prepare(this: IExecuteFunctions, i: number): Promise<ExtractPlan>
 	return {
 		sources,
 		domain,
+		domainsByType,
 		config,
 		metadata: { allow_training: options.allowTraining === true },
 		completion,
@@ -190,7 +202,7 @@ async function extractOne(ctx: IExecuteFunctions, i: number, plan: ExtractPlan, 
 	const body: IDataObject = {
 		...(await fileInput(ctx, source)),
 		model: 'vlm-1',
-		domain: plan.domain ?? SCHEMA_ONLY_DOMAINS[source.modality],
+		domain: plan.domainsByType[source.modality] ?? plan.domain ?? SCHEMA_ONLY_DOMAINS[source.modality],
 		batch: true,
 		config: plan.config,
 		metadata: plan.metadata,

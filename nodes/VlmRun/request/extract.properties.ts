@@ -112,6 +112,43 @@ export const extractProperties: INodeProperties[] = [
 				description: 'Resolution at which images and pages are read',
 			},
 			{
+				displayName: 'Domain by File Type',
+				name: 'domainsByType',
+				type: 'fixedCollection',
+				placeholder: 'Add File Type',
+				typeOptions: { multipleValues: true },
+				default: {},
+				description:
+					'A different domain for some kinds of file, e.g. audio.transcription for the voice memo that came with an invoice PDF',
+				options: [
+					{
+						name: 'rule',
+						displayName: 'File Type',
+						values: [
+							{
+								displayName: 'File Type',
+								name: 'modality',
+								type: 'options',
+								options: [
+									{ name: 'Audio', value: 'audio' },
+									{ name: 'Document', value: 'document' },
+									{ name: 'Image', value: 'image' },
+									{ name: 'Video', value: 'video' },
+								],
+								default: 'image',
+							},
+							{
+								displayName: 'Domain',
+								name: 'domain',
+								type: 'string',
+								default: '',
+								placeholder: 'e.g. document.receipt',
+							},
+						],
+					},
+				],
+			},
+			{
 				displayName: 'GraphQL Selection',
 				name: 'gqlStmt',
 				type: 'string',

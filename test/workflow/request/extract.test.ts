@@ -88,6 +88,39 @@ describe('Extract from binary files', () => {
 		expect(result.items.every((item) => typeof item.json.summary === 'string')).toBe(true);
 	});
 
+	it('uses the domain of each file type when given, and the main domain for the rest', async () => {
+		const email = await createBinaryItem({
+			invoice: fixture('invoice-1.pdf'),
+			photo: fixture('receipt.png'),
+			memo: fixture('memo.mp3'),
+		});
+		const result = await run(
+			{
+				binarySelection: 'all',
+				domain: { __rl: true, mode: 'id', value: 'document.invoice' },
+				options: {
+					domainsByType: {
+						rule: [
+							{ modality: 'image', domain: 'document.receipt' },
+							{ modality: 'audio', domain: 'audio.transcription' },
+						],
+					},
+				},
+			},
+			[email],
+		);
+		expect(env.emulator.requests({ method: 'POST', path: '/document/generate' })[0].body).toMatchObject({ domain: 'document.invoice' });
+		expect(env.emulator.requests({ method: 'POST', path: '/image/generate' })[0].body).toMatchObject({ domain: 'document.receipt' });
+		expect(env.emulator.requests({ method: 'POST', path: '/audio/generate' })[0].body).toMatchObject({ domain: 'audio.transcription' });
+		expect(result.items.map((item) => (item.json.vlmrun as IDataObject).domain)).toEqual([
+			'document.invoice',
+			'document.receipt',
+			'audio.transcription',
+		]);
+		expect(result.items[0].json).toHaveProperty('invoice_id');
+		expect(result.items[2].json).toHaveProperty('segments');
+	});
+
 	it('keeps the input item untouched and can pass its binary through', async () => {
 		const item = await createBinaryItem({ data: fixture('invoice-2.pdf') }, { keep: 'me' });
 		const snapshot = JSON.stringify(item);
