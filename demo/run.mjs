@@ -14,9 +14,10 @@
 //   VLMRUN_DEMO_PORT        n8n's port (default 5678)
 //   VLMRUN_DEMO_PASSWORD    the owner's password (default VlmRun-Demo-1)
 //   VLMRUN_E2E_CACHE        where Node 24 and n8n are provisioned (default ~/.cache/vlmrun-e2e)
+//   VLMRUN_DEMO_DIR         the demo's state (default <that cache>/demo)
 //
-// State (n8n's database, the packed package, the mailbox) lives in .cache/demo; delete it to start
-// over. Everything listens on 127.0.0.1 only.
+// State (n8n's database and user folder, the packed package) lives in
+// ~/.cache/vlmrun-e2e/demo; delete that folder to start over. Everything listens on 127.0.0.1 only.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
@@ -26,10 +27,11 @@ import { join } from 'node:path';
 import { startDovecot, ensureSystemDeps } from '../test/e2e/dovecot.mjs';
 import { EXAMPLES, WORKFLOWS, exampleUrls, importExamples } from '../test/e2e/examples.mjs';
 import { OWNER, REPO_ROOT, installPackage, packPackage, startEmulator, startServer } from '../test/e2e/n8n.mjs';
-import { N8N_VERSION, provision } from '../test/e2e/provision.mjs';
+import { N8N_VERSION, cacheDir, provision } from '../test/e2e/provision.mjs';
 
 const once = process.argv.includes('--once');
-const DEMO_DIR = join(REPO_ROOT, '.cache', 'demo');
+// Outside the repository, so that no tool that walks it (lint, tsc, jest) sees n8n's own files.
+const DEMO_DIR = process.env.VLMRUN_DEMO_DIR || join(cacheDir(), 'demo');
 const PORT = Number(process.env.VLMRUN_DEMO_PORT ?? 5678);
 const TRIGGER_TYPE = 'n8n-nodes-vlmrun.vlmRunTrigger';
 const WEBHOOK_SECRET = 'vlm-emulator-demo-webhook-secret';
@@ -139,17 +141,16 @@ async function main() {
 	const dir = join(DEMO_DIR, 'n8n');
 	const userFolder = join(dir, 'home');
 	await mkdir(userFolder, { recursive: true });
-	const installed = await step('installing it into the demo user folder (.cache/demo/n8n/home/.n8n/nodes)', async () =>
+	const installed = await step(`installing it into the demo user folder (${join(userFolder, '.n8n', 'nodes')})`, async () =>
 		installPackage(userFolder, { tarball }),
 	);
 	const ctx = { ...runtime, dir, userFolder, port: PORT, url: `http://127.0.0.1:${PORT}`, env: {}, installed };
 
 	const vlmrun = await vlmrunBackend();
 	await step('checking system packages (dovecot)', async () => ensureSystemDeps('dovecot'));
-	// Kept between runs like n8n's database: the Email Trigger remembers the last message UID it
-	// processed, so a fresh mailbox (UIDs from 1 again) would look old to it.
-	const mailDir = join(DEMO_DIR, 'dovecot');
-	const imap = await step('starting the IMAP mailbox (dovecot on 127.0.0.1)', async () => startDovecot({ dir: mailDir, password: 'invoices-demo' }));
+	// A new mailbox in a temporary folder for each run (removed at the end); importing the examples
+	// resets what the Email Trigger remembers of the previous run's mailbox.
+	const imap = await step('starting the IMAP mailbox (dovecot on 127.0.0.1)', async () => startDovecot({ password: 'invoices-demo' }));
 	started.push({ name: 'dovecot', stop: () => imap.stop() });
 
 	await step('importing the credentials and the example workflows', async () => importExamples(ctx, { vlmrun, imap }));

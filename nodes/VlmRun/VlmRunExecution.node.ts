@@ -1,8 +1,17 @@
 import { NodeConnectionTypes } from 'n8n-workflow';
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
 
 import { operations, properties } from './execution';
+import { executionShapers } from './execution/run.operation';
 import { searchAgents, searchSkills } from './methods/listSearch';
+import { callbackWebhooks, resumeFromCallback, waitForCallbacks } from './shared/callback';
 import { route } from './shared/router';
 
 export class VlmRunExecution implements INodeType {
@@ -20,12 +29,19 @@ export class VlmRunExecution implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'vlmRunApi', required: true }],
+		webhooks: callbackWebhooks,
+		waitingNodeTooltip: 'Waiting for VLM Run to call back with the finished executions',
 		properties,
 	};
 
 	methods = { listSearch: { searchAgents, searchSkills } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await route.call(this, operations);
+		return await waitForCallbacks.call(this, await route.call(this, operations), executionShapers);
+	}
+
+	/** Receives VLM Run's callbacks for Run with Completion: Wait for Callback (see shared/callback.ts). */
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await resumeFromCallback.call(this, executionShapers);
 	}
 }

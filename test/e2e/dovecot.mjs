@@ -11,7 +11,7 @@
 // through test/e2e/system-deps.sh when it is missing.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { chmod, chown, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
@@ -59,6 +59,18 @@ function accounts() {
 	}
 	const me = { name: userInfo().username, uid: process.getuid(), gid: process.getgid() };
 	return { internal: me, login: me, mail: me };
+}
+
+// dovecot's auth and mail processes run as the dovecot account, which must be able to traverse
+// every folder above the mailbox (a folder under /root, mode 0700, is not).
+function assertReachable(dir, account) {
+	for (let current = dirname(dir); ; current = dirname(current)) {
+		const mode = statSync(current).mode;
+		if ((mode & 0o001) === 0) {
+			throw new Error(`dovecot's processes (user ${account}) cannot reach ${dir}: ${current} is not searchable by others. Use a folder under ${tmpdir()}.`);
+		}
+		if (current === dirname(current)) return;
+	}
 }
 
 function config(dir, port, users) {
@@ -151,11 +163,12 @@ async function waitForGreeting(port, child, logFile) {
 export async function startDovecot({ dir, port, user = 'invoices', password = `imap-${randomBytes(8).toString('hex')}` } = {}) {
 	ensureSystemDeps('dovecot');
 	const ownDir = !dir;
-	const root = dir ?? (await mkdtemp(join(tmpdir(), 'vlmrun-dovecot-')));
+	const root = resolve(dir ?? (await mkdtemp(join(tmpdir(), 'vlmrun-dovecot-'))));
 	await mkdir(root, { recursive: true });
+	const users = accounts();
+	if (users.mail.uid !== process.getuid?.()) assertReachable(root, users.mail.name);
 	// The mail and login processes run as other accounts: they must reach the folder.
 	await chmod(root, 0o755);
-	const users = accounts();
 	const home = join(root, 'home', user);
 	await mkdir(home, { recursive: true });
 	await chmod(join(root, 'home'), 0o755);

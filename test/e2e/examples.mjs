@@ -75,9 +75,11 @@ export async function importExamples(ctx, { vlmrun, imap }) {
 		},
 	]);
 	const examples = await loadExamples();
+	// staticData: null resets what triggers remember (the Email Trigger's last message UID, the VLM
+	// Run Trigger's seen deliveries) when a workflow is imported over an earlier copy of itself.
 	return await importWorkflows(
 		ctx,
-		examples.map(({ workflow }) => workflow),
+		examples.map(({ workflow }) => ({ ...workflow, staticData: null })),
 	);
 }
 

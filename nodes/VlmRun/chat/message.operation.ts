@@ -1,11 +1,11 @@
 import { updateDisplayOptions } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { lookupSkill, readSkills, type SkillReference } from '../execution/config';
 import type { InputFile } from '../shared/binary';
 import { requiredText } from '../shared/params';
 import type { Operation } from '../shared/router';
 import { parseJsonSchema, schemaFromFields, type FieldDefinition } from '../shared/schema';
+import { lookupSkill, readSkills, type SkillReference } from '../shared/skills';
 import { apiRequest, apiStream, TIMEOUTS } from '../shared/transport';
 import {
 	attachedFiles,

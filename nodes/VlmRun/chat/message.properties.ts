@@ -1,7 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { skillsProperty } from '../execution/config';
-import { maxConcurrencyOption, schemaSourceProperties } from '../shared/descriptions';
+import { maxConcurrencyOption, schemaSourceProperties, toolsetsProperty } from '../shared/descriptions';
+import { skillsProperty } from '../shared/skills';
 import { promptProperties } from './prompt.properties';
 
 const DEFAULT_MODEL = 'vlmrun-orion-1:auto';
@@ -64,23 +64,7 @@ const outputProperties: INodeProperties[] = [
 
 const agentProperties: INodeProperties[] = [
 	skillsProperty,
-	{
-		displayName: 'Toolsets',
-		name: 'toolsets',
-		type: 'multiOptions',
-		options: [
-			{ name: 'Core', value: 'core' },
-			{ name: 'Document', value: 'document' },
-			{ name: 'Image', value: 'image' },
-			{ name: 'Image Generation', value: 'image-gen' },
-			{ name: 'Video', value: 'video' },
-			{ name: 'Visualization', value: 'viz' },
-			{ name: 'Web', value: 'web' },
-			{ name: 'World Generation', value: 'world-gen' },
-		],
-		default: [],
-		description: 'Tool categories the model may use; empty lets VLM Run choose',
-	},
+	toolsetsProperty('Tool categories the model may use; empty lets VLM Run choose'),
 ];
 
 export const messageProperties: INodeProperties[] = [

@@ -3,16 +3,9 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 
 import { requiredText } from '../shared/params';
 import type { Operation } from '../shared/router';
+import { lookupSkill, readSkills, skillsProperty, type SkillReference } from '../shared/skills';
 import { apiRequest } from '../shared/transport';
-import {
-	lookupSkill,
-	outputSchemaProperties,
-	promptProperty,
-	readOutputSchema,
-	readSkills,
-	skillsProperty,
-	type SkillReference,
-} from './config';
+import { outputSchemaProperties, promptProperty, readOutputSchema } from './config';
 
 export const description = updateDisplayOptions({ show: { resource: ['agent'], operation: ['create'] } }, [
 	{

@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { collectArtifactRefs, downloadArtifacts, summarizeArtifacts } from '../shared/artifacts';
+import { collectArtifactRefs, downloadArtifacts, summarizeArtifacts, type ArtifactContext } from '../shared/artifacts';
 
 export type ExecutionOutput = 'response' | 'full';
 
@@ -42,7 +42,7 @@ export function readOutputOptions(ctx: IExecuteFunctions, i: number): OutputOpti
  * the next node maps its fields directly), a vlmrun summary beside it, artifacts as binaries.
  */
 export async function executionItem(
-	ctx: IExecuteFunctions,
+	ctx: ArtifactContext,
 	i: number,
 	execution: IDataObject,
 	options: OutputOptions,

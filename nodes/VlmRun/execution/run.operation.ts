@@ -1,12 +1,15 @@
 import { updateDisplayOptions } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
+import { pendingJobItem, resumeUrl, type JobShapers } from '../shared/callback';
 import { inputError } from '../shared/errors';
-import { jobFailedError, waitForJob } from '../shared/polling';
-import type { Operation, RunContext } from '../shared/router';
-import { apiRequest } from '../shared/transport';
+import { Limiter } from '../shared/limiter';
 import { isHttpUrl } from '../shared/params';
-import { lookupAgent, lookupSkill, readOutputSchema, readSkills, type SkillReference } from './config';
+import { jobFailedError, waitForJob } from '../shared/polling';
+import { DEFAULT_MAX_CONCURRENCY, pairingOf, type Operation, type RunContext } from '../shared/router';
+import { lookupSkill, readSkills, type SkillReference } from '../shared/skills';
+import { apiRequest } from '../shared/transport';
+import { lookupAgent, readOutputSchema } from './config';
 import { mergeInputs, planInputs, resolveInputs, type PlannedInput } from './inputs';
 import { executionItem, readOutputOptions, type OutputOptions } from './output';
 import { DEFAULT_EXECUTION_TIMEOUT_S, DEFAULT_MODEL, runProperties } from './run.properties';
@@ -22,6 +25,10 @@ interface RunPlan {
 	inputs: PlannedInput[];
 	completion: string;
 	timeoutMs: number;
+	/** Wait for Callback only: when n8n stops waiting for the callback, in ms since the epoch. */
+	callbackDeadline?: number;
+	/** Max Concurrent Requests, kept to by the artifact downloads when a callback resumes. */
+	maxConcurrency: number;
 	output: OutputOptions;
 }
 
@@ -47,6 +54,7 @@ function readAgent(ctx: IExecuteFunctions, i: number, config: IDataObject): stri
 }
 
 function readCallbackUrl(ctx: IExecuteFunctions, i: number, completion: string): string | undefined {
+	if (completion === 'waitForCallback') return resumeUrl(ctx, i);
 	if (completion !== 'submitOnly') return undefined;
 	const url = String(ctx.getNodeParameter('callbackUrl', i, '') ?? '').trim();
 	if (url && !isHttpUrl(url)) {
@@ -79,17 +87,24 @@ async function prepare(this: IExecuteFunctions, i: number): Promise<RunPlan> {
 		inputs: await planInputs(this, i),
 		completion,
 		timeoutMs: (this.getNodeParameter('timeout', i, DEFAULT_EXECUTION_TIMEOUT_S) as number) * 1000,
+		callbackDeadline:
+			completion === 'waitForCallback'
+				? Date.now() + (this.getNodeParameter('callbackTimeout', i, 1440) as number) * 60_000
+				: undefined,
+		maxConcurrency: this.getNodeParameter('options.maxConcurrency', i, DEFAULT_MAX_CONCURRENCY) as number,
 		output: { ...readOutputOptions(this, i), model },
 	};
 }
 
+/** One agent execution for `members`: a single item, or every item of the group (the first sets the agent and settings). */
 async function runExecution(
 	ctx: IExecuteFunctions,
-	i: number,
+	members: number[],
 	plan: RunPlan,
 	planned: PlannedInput[],
 	run: RunContext,
 ): Promise<INodeExecutionData[]> {
+	const i = members[0];
 	// Unknown agents and skills fail here, naming them, before any file is uploaded.
 	await Promise.all([
 		...(plan.agentName ? [lookupAgent(ctx, i, plan.agentName)] : []),
@@ -113,23 +128,48 @@ async function runExecution(
 				itemIndex: i,
 			});
 		}
-		return await executionItem(ctx, i, execution, { ...plan.output, inputs: summary });
+		const output: OutputOptions = { ...plan.output, inputs: summary };
+		const shaped = await executionItem(ctx, i, execution, output);
+		if (plan.callbackDeadline === undefined || execution.status === 'completed') return shaped;
+		return pendingJobItem(
+			{ ...shaped, pairedItem: pairingOf(members) },
+			{
+				kind: 'execution',
+				id: String(execution.id),
+				itemIndex: i,
+				deadline: plan.callbackDeadline,
+				shape: { output: { ...output }, maxConcurrency: plan.maxConcurrency },
+			},
+		);
 	});
 	return [item];
 }
+
+/** Artifact downloads on resume, per webhook() call, kept within Max Concurrent Requests as in execute(). */
+const resumeLimiters = new WeakMap<object, Limiter>();
+
+/** Wait for Callback builds the item of a finished execution the same way as Wait for Result, artifacts included. */
+export const executionShapers: JobShapers = {
+	execution: async (ctx, execution, shape, itemIndex) => {
+		let limiter = resumeLimiters.get(ctx);
+		if (!limiter) resumeLimiters.set(ctx, (limiter = new Limiter()));
+		const output = shape.output as unknown as OutputOptions;
+		return await limiter.run(shape.maxConcurrency as number, async () => await executionItem(ctx, itemIndex, execution, output));
+	},
+};
 
 export const runAgent: Operation<RunPlan> = {
 	description,
 	prepare,
 	async execute(this: IExecuteFunctions, i: number, plan: RunPlan, run: RunContext) {
-		return await runExecution(this, i, plan, plan.inputs, run);
+		return await runExecution(this, [i], plan, plan.inputs, run);
 	},
 	limitsItself: true,
 	group: {
 		includes: (plan) => plan.grouped,
 		// The first item defines the agent and settings; every item contributes its inputs.
 		async execute(this: IExecuteFunctions, itemIndices: number[], plans: RunPlan[], run: RunContext) {
-			return await runExecution(this, itemIndices[0], plans[0], mergeInputs(plans.map((plan) => plan.inputs)), run);
+			return await runExecution(this, itemIndices, plans[0], mergeInputs(plans.map((plan) => plan.inputs)), run);
 		},
 	},
 };

@@ -4,31 +4,29 @@ import type { INodeProperties } from 'n8n-workflow';
 import {
 	binaryFieldsProperty,
 	binarySelectionProperty,
-	completionProperties,
+	callbackCompletionProperties,
 	maxConcurrencyOption,
+	toolsetsProperty,
 } from '../shared/descriptions';
-import { outputSchemaProperties, promptProperty, skillsProperty } from './config';
+import { skillsProperty } from '../shared/skills';
+import { outputSchemaProperties, promptProperty } from './config';
 import { downloadArtifactsOption, outputOption } from './output';
 
 export const DEFAULT_MODEL = 'vlmrun-orion-1:auto';
 
 export const DEFAULT_EXECUTION_TIMEOUT_S = 1800;
 
-const TOOLSETS: Array<[string, string]> = [
-	['Core', 'core'],
-	['Document', 'document'],
-	['Image', 'image'],
-	['Image Generation', 'image-gen'],
-	['Video', 'video'],
-	['Visualization', 'viz'],
-	['Web', 'web'],
-	['World Generation', 'world-gen'],
-];
-
-// Agent executions run far longer than single predictions, so the wait defaults to 30 minutes.
-const completion: INodeProperties[] = completionProperties.map((property) =>
-	property.name === 'timeout' ? { ...property, default: DEFAULT_EXECUTION_TIMEOUT_S } : property,
-);
+// Agent executions run far longer than single predictions, so Wait for Result waits 30 minutes by
+// default. The notice speaks of the workflow, as "execution" here means VLM Run's agent execution.
+const completion: INodeProperties[] = callbackCompletionProperties.map((property) => {
+	if (property.name === 'timeout') return { ...property, default: DEFAULT_EXECUTION_TIMEOUT_S };
+	if (property.name !== 'callbackNotice') return property;
+	return {
+		...property,
+		displayName:
+			"VLM Run calls this workflow back at n8n's webhook URL (N8N_WEBHOOK_URL), so it must be reachable from the internet. With one execution per item, the workflow resumes once all of them have called back.",
+	};
+});
 
 export const agentProperty: INodeProperties = {
 	displayName: 'Agent',
@@ -128,14 +126,7 @@ export const runProperties: INodeProperties[] = [
 		],
 		default: DEFAULT_MODEL,
 	},
-	{
-		displayName: 'Toolsets',
-		name: 'toolsets',
-		type: 'multiOptions',
-		options: TOOLSETS.map(([name, value]) => ({ name, value })),
-		default: [],
-		description: 'Tool categories the agent may use; none selected leaves the choice to VLM Run (core tools)',
-	},
+	toolsetsProperty('Tool categories the agent may use; none selected leaves the choice to VLM Run (core tools)'),
 	...completion,
 	{
 		displayName: 'Options',

@@ -3,8 +3,8 @@ import type { IDataObject, IExecuteFunctions, INodeParameterResourceLocator, INo
 import { describeFiles, selectBinaryFields, type InputFile } from '../shared/binary';
 import { inputError } from '../shared/errors';
 import { extensionOf } from '../shared/media';
+import { lookupSkill } from '../shared/skills';
 import { apiRequest } from '../shared/transport';
-import { lookupSkill } from './config';
 
 export const skillLocatorProperty: INodeProperties = {
 	displayName: 'Skill',

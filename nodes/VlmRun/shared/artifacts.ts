@@ -1,8 +1,11 @@
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
-import type { IBinaryData, IBinaryKeyData, IDataObject, IExecuteFunctions, JsonObject } from 'n8n-workflow';
+import type { IBinaryData, IBinaryKeyData, IDataObject, IExecuteFunctions, IWebhookFunctions, JsonObject } from 'n8n-workflow';
 
 import { ARTIFACT_REF_PATTERN, artifactType, extensionForMime, extensionOf } from './media';
 import { apiDownload, fetchSignedUrl, TIMEOUTS } from './transport';
+
+/** Nodes download artifacts in execute(), and in webhook() when a Wait for Callback resumes. */
+export type ArtifactContext = IExecuteFunctions | IWebhookFunctions;
 
 /** Where an artifact lives: agent executions and chat sessions keep separate namespaces. */
 export type ArtifactScope = { executionId: string } | { sessionId: string };
@@ -54,7 +57,7 @@ function fileNameFromUrl(url: string): string | undefined {
 	}
 }
 
-async function followUrlArtifact(ctx: IExecuteFunctions, ref: string, body: Buffer, itemIndex: number) {
+async function followUrlArtifact(ctx: ArtifactContext, ref: string, body: Buffer, itemIndex: number) {
 	const url = body.toString('utf8').trim().replace(/^"|"$/g, '');
 	if (!/^https?:\/\//i.test(url)) {
 		throw new NodeOperationError(ctx.getNode(), `The artifact ${ref} does not hold a download link`, {
@@ -70,7 +73,7 @@ async function followUrlArtifact(ctx: IExecuteFunctions, ref: string, body: Buff
 
 /** Downloads one artifact as n8n binary data, with its MIME type and a file name; a url_ artifact is followed to its file. */
 export async function downloadArtifact(
-	ctx: IExecuteFunctions,
+	ctx: ArtifactContext,
 	ref: string,
 	scope: ArtifactScope,
 	itemIndex: number,
@@ -93,7 +96,7 @@ export async function downloadArtifact(
 }
 
 async function downloadIfKnown(
-	ctx: IExecuteFunctions,
+	ctx: ArtifactContext,
 	ref: string,
 	scope: ArtifactScope,
 	itemIndex: number,
@@ -114,7 +117,7 @@ async function downloadIfKnown(
  * is skipped: bare tokens in free text may look like refs without being one.
  */
 export async function downloadArtifacts(
-	ctx: IExecuteFunctions,
+	ctx: ArtifactContext,
 	refs: string[],
 	scope: ArtifactScope,
 	itemIndex: number,

@@ -25,6 +25,10 @@ import { errorItem } from './router';
  *   once all have finished: the last callback to arrive resumes the execution.
  * - When the wait runs out first, n8n continues past the node with its input items and runs none of
  *   its code, so it can neither fail nor poll at that moment.
+ * - n8n pairs the resumed output by position, output item i to input item i, whatever pairedItem
+ *   webhook() sets (WorkflowExecute.addPairedItemLineage). That is exact for one item per input item;
+ *   an item standing for several input items (a group, or one of several files of an item) is
+ *   paired by its position only.
  */
 
 /**
@@ -49,6 +53,7 @@ export interface PendingJob {
 /**
  * Per job kind, how a finished job becomes its output item, the same as in Wait for Result. It runs
  * in execute() or, on resume, in webhook(); binaries it returns are added to the pending item's.
+ * The item index is the job's first input item, for the errors it may raise.
  */
 export type JobShapers = Partial<
 	Record<
@@ -57,6 +62,7 @@ export type JobShapers = Partial<
 			ctx: IExecuteFunctions | IWebhookFunctions,
 			job: Job,
 			shape: IDataObject,
+			itemIndex: number,
 		) => Promise<INodeExecutionData> | INodeExecutionData
 	>
 >;
@@ -127,7 +133,7 @@ async function settle(
 			const final = finished.get(job.id) as Job;
 			if (final.status !== 'completed') return onFailure(jobFailedError(ctx, job.kind, final, job.itemIndex), pairing(slot, job));
 			const shaper = shapers[job.kind];
-			const shaped = shaper ? await shaper(ctx, final, job.shape) : { json: final };
+			const shaped = shaper ? await shaper(ctx, final, job.shape, job.itemIndex) : { json: final };
 			const binary = { ...item.binary, ...shaped.binary };
 			return { ...item, json: shaped.json, ...(Object.keys(binary).length ? { binary } : {}) };
 		}),

@@ -122,6 +122,29 @@ export const maxConcurrencyOption: INodeProperties = {
 	description: 'How many files or jobs this node sends to VLM Run at the same time',
 };
 
+const TOOLSETS: Array<[string, string]> = [
+	['Core', 'core'],
+	['Document', 'document'],
+	['Image', 'image'],
+	['Image Generation', 'image-gen'],
+	['Video', 'video'],
+	['Visualization', 'viz'],
+	['Web', 'web'],
+	['World Generation', 'world-gen'],
+];
+
+/** The tool categories of VLM Run's agents, for agent executions and chat; each node words what none selected means. */
+export function toolsetsProperty(description: string): INodeProperties {
+	return {
+		displayName: 'Toolsets',
+		name: 'toolsets',
+		type: 'multiOptions',
+		options: TOOLSETS.map(([name, value]) => ({ name, value })),
+		default: [],
+		description,
+	};
+}
+
 export const schemaSourceProperties: INodeProperties[] = [
 	{
 		displayName: 'Output Schema',

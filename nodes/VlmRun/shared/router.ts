@@ -71,7 +71,8 @@ function withPairing(items: INodeExecutionData[], pairing: IPairedItemData | IPa
 	return items.map((item) => (item.pairedItem ? item : { ...item, pairedItem: pairing }));
 }
 
-function pairingOf(members: number[]): IPairedItemData | IPairedItemData[] {
+/** How the output of a unit of work pairs to the items it ran for. */
+export function pairingOf(members: number[]): IPairedItemData | IPairedItemData[] {
 	return members.length === 1 ? { item: members[0] } : members.map((item) => ({ item }));
 }
 

@@ -308,6 +308,10 @@ export async function putSignedUrl(
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
 		abortSignal: cancelSignal(this),
+		// With redirects on, axios sends through follow-redirects, which keeps every chunk of the
+		// request body in memory to replay it after a redirect: a 1 GiB upload would cost 1 GiB of
+		// RAM. Storage URLs answer a PUT directly, so redirects are off and the body just streams.
+		disableFollowRedirect: true,
 	})) as FullResponse;
 	if (response.statusCode !== 200) {
 		throw apiError(this.getNode(), {

@@ -13,8 +13,8 @@ import { executeContext, signatureHeader, webhookContext, type WebhookSetup } fr
 
 const SECRET = 'whsec_unit';
 const shapers: JobShapers = {
-	prediction: async (_ctx, job, shape) => ({
-		json: { total: (job.response as IDataObject).total, mode: shape.output },
+	prediction: async (_ctx, job, shape, itemIndex) => ({
+		json: { total: (job.response as IDataObject).total, mode: shape.output, itemIndex },
 		binary: { report: { data: '', mimeType: 'text/plain' } },
 	}),
 };
@@ -75,7 +75,7 @@ describe('Wait for Callback: execute()', () => {
 		const go = executeContext({ api, continueOnFail: true });
 		const [items] = await waitForCallbacks.call(go.ctx, routeOutput(['p1', 'p2']), shapers);
 		expect(go.waits).toEqual([]);
-		expect(items[1]).toMatchObject({ json: { total: 7, mode: 'data' }, pairedItem: { item: 1 }, binary: { data: expect.anything() } });
+		expect(items[1]).toMatchObject({ json: { total: 7, mode: 'data', itemIndex: 1 }, pairedItem: { item: 1 }, binary: { data: expect.anything() } });
 		expect(items[2].json.error).toBe('VLM Run could not finish prediction p2');
 		expect(items[2].pairedItem).toEqual({ item: 2 });
 	});
@@ -141,7 +141,7 @@ describe('Wait for Callback: webhook()', () => {
 		expect(result.webhookResponse).toEqual({ received: 'p2', resumed: true });
 		const [[plain, first, second]] = result.workflowData as INodeExecutionData[][];
 		expect(plain).toEqual({ json: { error: 'Bad URL' }, pairedItem: { item: 0 } });
-		expect(first).toMatchObject({ json: { total: 4, mode: 'data' }, pairedItem: { item: 1 } });
+		expect(first).toMatchObject({ json: { total: 4, mode: 'data', itemIndex: 1 }, pairedItem: { item: 1 } });
 		expect(Object.keys(first.binary ?? {})).toEqual(['data', 'report']);
 		expect(second).toEqual({
 			json: { error: 'VLM Run could not finish prediction p2', details: expect.stringContaining('Unreadable file') },
@@ -152,7 +152,7 @@ describe('Wait for Callback: webhook()', () => {
 	it('fetches a trimmed callback payload again', async () => {
 		const { result, sent } = await callback({ id: 'p1', status: 'completed' }, { jobIds: ['p1'], api: { 'GET /predictions/p1': { statusCode: 200, body: done('p1', 9) } } });
 		expect(sent).toEqual(['GET /predictions/p1']);
-		expect((result.workflowData as INodeExecutionData[][])[0][1].json).toEqual({ total: 9, mode: 'data' });
+		expect((result.workflowData as INodeExecutionData[][])[0][1].json).toEqual({ total: 9, mode: 'data', itemIndex: 1 });
 	});
 
 	it('answers 503 (so VLM Run delivers again) when the other jobs cannot be read', async () => {

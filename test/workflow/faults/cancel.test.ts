@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals */
+/* eslint-disable @n8n/community-nodes/no-restricted-imports */
 // Stopping an execution while Extract polls, backs off or waits out a rate limit: the run settles
 // within 1 s, nothing more reaches VLM Run afterwards (no new job, no status request), and no timer
 // of the node stays behind.

@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals */
+/* eslint-disable @n8n/community-nodes/no-hardcoded-secrets */
 // The bad-input catalogue: one table over the Request, Execution and Chat nodes, and the callbacks
 // the Trigger (and Wait for Callback) receive. Each row feeds a run whose bad input sits at a given
 // item (mostly not the first, through per-item expressions) and asserts the error's message, its

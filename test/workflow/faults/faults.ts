@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals */
+/* eslint-disable @n8n/community-nodes/no-restricted-globals */
 // Shared pieces of the fault suite: numbered input files, process watchers and output scans.
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 

@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals */
+/* eslint-disable @n8n/community-nodes/no-restricted-globals */
 // 500 files through Extract while the emulator's seeded fault mix answers 10 % of calls with 429
 // (Retry-After 0.2 s), 5 % of reads with 503, resets 2 % of reads, fails 1 % of jobs and sends one
 // malformed JSON body. Checked: one output per input, in order and paired; every file creates
@@ -166,7 +166,7 @@ describe('Extract under the fault mix, 500 files', () => {
 		const result = await extractAll(false);
 
 		expect(result.status).toBe('error');
-		const error = result.nodeError('VLM Run') as IDataObject & { context?: IDataObject };
+		const error = result.nodeError('VLM Run') as unknown as IDataObject & { context?: IDataObject };
 		expect(error.message).toMatch(/^VLM Run could not finish prediction [0-9a-f-]{36}$/);
 		expect(error.description).toMatch(/^VLM Run said: .+ Check the input file and parameters; the prediction ID is [0-9a-f-]{36}\.$/);
 		const itemIndex = error.context?.itemIndex as number;

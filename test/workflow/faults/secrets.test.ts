@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals, no-console */
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-hardcoded-secrets */
 // Secrets: a slice of the suites (Extract under the fault mix, failures with and without continue on
 // fail, Wait for Callback, Execution, Chat, Get with unknown ids, signed and forged callbacks) runs
 // with a distinctive API key and webhook secret. Every output, error, log line (n8n's logger, the
@@ -9,7 +9,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 
-import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import { VlmRunChat } from '../../../nodes/VlmRun/VlmRunChat.node';
 import { VlmRunExecution } from '../../../nodes/VlmRun/VlmRunExecution.node';
@@ -47,7 +47,7 @@ function tap<T extends object>(target: T, method: keyof T & string) {
 function safeJson(value: unknown): string {
 	try {
 		return JSON.stringify(value, (_key, field: unknown) =>
-			field instanceof Error ? { message: field.message, stack: field.stack, ...field } : typeof field === 'bigint' ? String(field) : field,
+			field instanceof Error ? { ...field, message: field.message, stack: field.stack } : typeof field === 'bigint' ? String(field) : field,
 		);
 	} catch {
 		return String(value);
@@ -99,10 +99,15 @@ afterAll(async () => {
 
 // ---- the slice ----
 const outputs: unknown[] = [];
+// useEmulator clears the request log before each test, so each test's log is kept here.
+const emulatorRequests: ReturnType<typeof env.emulator.requests> = [];
+afterEach(() => {
+	emulatorRequests.push(...env.emulator.requests());
+});
 const watch = watchProcess();
 afterAll(() => watch.stop());
 
-async function run(type: string, nodeType: RunOptions['nodeTypes'], parameters: IDataObject, inputItems: INodeExecutionData[], extra: Partial<WorkflowNode> = {}, options: Partial<RunOptions> = {}) {
+async function run(type: string, nodeType: RunOptions['nodeTypes'], parameters: INodeParameters, inputItems: INodeExecutionData[], extra: Partial<WorkflowNode> = {}, options: Partial<RunOptions> = {}) {
 	const result = await runNode(vlmNode(type, parameters, extra), { nodeTypes: nodeType, inputItems, credentials: credentials(), ...options });
 	outputs.push(result.runData, result.error, result.status);
 	return result;
@@ -175,7 +180,7 @@ describe('Secrets never leave the credential', () => {
 	});
 
 	it('finds neither the API key nor the webhook secret in outputs, errors, logs or the emulator logs', () => {
-		const emulatorLogs = safeJson({ requests: env.emulator.requests(), deliveries: env.emulator.webhookDeliveries() });
+		const emulatorLogs = safeJson({ requests: emulatorRequests, deliveries: env.emulator.webhookDeliveries() });
 		const haystacks: Record<string, string> = {
 			'outputs and errors': safeJson(outputs),
 			'logs and console': captured.join('\n'),
@@ -186,7 +191,7 @@ describe('Secrets never leave the credential', () => {
 		expect(haystacks['outputs and errors']).toMatch(/VLM Run could not finish prediction/);
 		expect(haystacks['logs and console']).toMatch(/VLM Run (GET|POST) \/\S+: retry \d+ in \d+ ms/);
 		expect(haystacks['logs and console']).toMatch(/\[workflow \d+\] VLM Run →/);
-		const apiCalls = env.emulator.requests();
+		const apiCalls = emulatorRequests;
 		expect(apiCalls.length).toBeGreaterThan(80);
 		for (const call of apiCalls.filter((request) => request.base !== '')) expect(call.headers.authorization).toBe('Bearer ***');
 		expect(env.emulator.webhookDeliveries().some((delivery) => delivery.signature?.startsWith('sha256='))).toBe(true);

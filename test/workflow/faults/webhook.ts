@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals */
+/* eslint-disable @n8n/community-nodes/no-restricted-globals */
 // Runs a node's webhook() the way n8n's webhook server does: through n8n-core's WebhookContext, with
 // the request's raw body kept (n8n keeps it for every webhook) and a response object to answer on.
 import { randomUUID } from 'node:crypto';
