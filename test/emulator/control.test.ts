@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals, no-console */
 import { startEmulator, type Emulator } from './index';
 import { call, type Json } from './test-helpers';
 

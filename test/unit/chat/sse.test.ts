@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals, no-console */
 import { CompletionAssembler, SseDecoder } from '../../../nodes/VlmRun/chat/sse';
 import { testNode } from '../fakeContext';
 

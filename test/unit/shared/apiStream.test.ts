@@ -1,32 +1,14 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals, no-console */
+/* eslint-disable @n8n/community-nodes/no-restricted-imports */
 import { Readable } from 'node:stream';
 
-import type { IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
-
 import { apiStream, CLIENT_ID } from '../../../nodes/VlmRun/shared/transport';
-import { testNode } from '../fakeContext';
+import { scriptedContext } from '../fakeContext';
 
 type Scripted = { statusCode: number; body: Readable } | { code: string };
 
-function streamContext(script: Scripted[], signal?: AbortSignal) {
-	const sent: IHttpRequestOptions[] = [];
-	const ctx = {
-		getNode: () => testNode,
-		getCredentials: async () => ({ apiKey: 'secret-key-123', baseUrl: 'http://vlm.test/v1' }),
-		getExecutionCancelSignal: () => signal,
-		logger: { debug: () => undefined },
-		helpers: {
-			httpRequestWithAuthentication: async (_credential: string, options: IHttpRequestOptions) => {
-				sent.push(options);
-				const next = script.shift();
-				if (!next) throw new Error('script exhausted');
-				if ('code' in next) throw Object.assign(new Error('connection failed'), { code: next.code });
-				return { headers: {}, ...next };
-			},
-		},
-	} as unknown as IExecuteFunctions;
-	return { ctx, sent };
-}
+/** The scripted context, with the base URL given without a trailing slash. */
+const streamContext = (script: Scripted[], signal?: AbortSignal) =>
+	scriptedContext(script, { baseUrl: 'http://vlm.test/v1', signal });
 
 async function collect(stream: AsyncIterable<Buffer | string>): Promise<string> {
 	let text = '';

@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals, no-console */
 import { parseJsonSchema, parsePageRange, schemaFromFields } from '../../../nodes/VlmRun/shared/schema';
 import { nodeOnlyContext as ctx } from '../fakeContext';
 

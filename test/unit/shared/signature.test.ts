@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals, no-console */
 import { createHmac } from 'node:crypto';
 
 import { verifySignature } from '../../../nodes/VlmRun/shared/signature';

@@ -1,32 +1,8 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals, no-console */
-import type { IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
-
+/* eslint-disable @n8n/community-nodes/no-restricted-globals */
 import { apiRequest, CLIENT_ID } from '../../../nodes/VlmRun/shared/transport';
-import { testNode } from '../fakeContext';
-
-type Scripted = { statusCode: number; body?: unknown; headers?: Record<string, string> } | { code: string };
+import { scriptedContext } from '../fakeContext';
 
 const fastPolicy = { maxAttempts: 4, baseDelayMs: 5, maxDelayMs: 2000, maxTotalMs: 10_000 };
-
-function scriptedContext(script: Scripted[]) {
-	const sent: IHttpRequestOptions[] = [];
-	const ctx = {
-		getNode: () => testNode,
-		getCredentials: async () => ({ apiKey: 'secret-key-123', baseUrl: 'http://vlm.test/v1/' }),
-		getExecutionCancelSignal: () => undefined,
-		logger: { debug: () => undefined },
-		helpers: {
-			httpRequestWithAuthentication: async (_credential: string, options: IHttpRequestOptions) => {
-				sent.push(options);
-				const next = script.shift();
-				if (!next) throw new Error('script exhausted');
-				if ('code' in next) throw Object.assign(new Error('connection failed'), { code: next.code });
-				return { headers: {}, body: {}, ...next };
-			},
-		},
-	} as unknown as IExecuteFunctions;
-	return { ctx, sent };
-}
 
 describe('apiRequest', () => {
 	it('joins the base URL, sends the client id and returns the JSON body', async () => {

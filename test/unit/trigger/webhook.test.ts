@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals, no-console */
 import { REMEMBERED_DELIVERIES } from '../../../nodes/VlmRun/trigger/properties';
 import { receiveCallback } from '../../../nodes/VlmRun/trigger/webhook';
 import { signatureHeader, webhookContext, type WebhookSetup } from '../webhookContext';
