@@ -8,6 +8,24 @@ function verdict(met) {
 	return met ? 'met' : 'missed';
 }
 
+/**
+ * Whether the cost per item stays flat as the number of items grows: the node's wall time per item,
+ * relative to its floor, and its CPU per item may not rise by more than 25 % and 50 % respectively
+ * between the cheapest point and the largest run. (Small runs cost more per item, not less: they
+ * carry the fixed cost of a node run, about 50 ms, over few items.)
+ */
+export function scalingVerdict(scaling) {
+	const last = scaling.runs.at(-1);
+	const ratios = scaling.runs.map((run) => run.ratioToFloor);
+	const cpu = scaling.runs.map((run) => run.cpuMsPerItem);
+	const wallGrowth = last.ratioToFloor / Math.min(...ratios);
+	const cpuGrowth = last.cpuMsPerItem / Math.min(...cpu);
+	return {
+		flat: wallGrowth <= 1.25 && cpuGrowth <= 1.5,
+		note: `Flat means here: from the cheapest point to the largest run (${last.items} items), wall time per item relative to its floor grows by at most 25 % (measured ${((wallGrowth - 1) * 100).toFixed(0)} %) and CPU per item by at most 50 % (measured ${((cpuGrowth - 1) * 100).toFixed(0)} %). CPU per item is what the n8n main process spent while the Extract node ran, divided by the items. The smallest runs cost more per item because a node run has a fixed cost (about ${Math.max(0, cpu[0] * scaling.runs[0].items - Math.min(...cpu) * scaling.runs[0].items).toFixed(0)} ms CPU here) spread over few items.`,
+	};
+}
+
 /** The one-line-per-target summary plus a table per measurement. */
 export function markdown(results) {
 	const lines = [];
@@ -35,7 +53,7 @@ export function markdown(results) {
 		);
 	}
 	if (scaling) {
-		lines.push(`| Scaling, ${scaling.runs[0]?.items} → ${scaling.runs.at(-1)?.items} items, c = 10 | flat cost per item | wall ${scaling.runs.map((run) => fmt(run.wallMsPerItem, 0)).join(' / ')} ms, CPU ${scaling.runs.map((run) => fmt(run.cpuMsPerItem, 2)).join(' / ')} ms per item | ${verdict(scaling.flat)} |`);
+		lines.push(`| Scaling, ${scaling.runs[0]?.items} → ${scaling.runs.at(-1)?.items} items, c = 10 | flat cost per item | wall ${scaling.runs.map((run) => fmt(run.wallMsPerItem, 0)).join(' / ')} ms, CPU ${scaling.runs.map((run) => fmt(run.cpuMsPerItem, 1)).join(' / ')} ms per item | ${verdict(scalingVerdict(scaling).flat)} |`);
 	}
 
 	if (throughput) {
@@ -53,6 +71,9 @@ export function markdown(results) {
 		lines.push(`| Webhook → Read Files | ${fmt(overhead.baselineCpuMs, 0)} | ${fmt(overhead.baselineCpuMs / overhead.items, 2)} |`);
 		lines.push(`| Webhook → Read Files → Extract | ${fmt(overhead.withNodeCpuMs, 0)} | ${fmt(overhead.withNodeCpuMs / overhead.items, 2)} |`);
 		lines.push(`| Difference (our node) | ${fmt(overhead.withNodeCpuMs - overhead.baselineCpuMs, 0)} | **${fmt(overhead.cpuMsPerItem, 2)}** |`);
+		if (overhead.nodeWindowCpuMsPerItem !== undefined) {
+			lines.push('', `Cross-check: the n8n main process spent ${fmt(overhead.nodeWindowCpuMsPerItem, 2)} ms CPU per item while the Extract node ran (CPU read from /proc every 20 ms, between the node's start and end in the execution data).`);
+		}
 	}
 	if (memory) {
 		lines.push('', `**Memory**: a ${fmt(mib(memory.fileBytes), 0)} MiB MP4 read from disk by Read/Write Files (filesystem binary mode) and sent through Extract (presigned upload, streamed); one \`n8n execute\` each, peak RSS (VmHWM) of the n8n process.`, '');
@@ -76,13 +97,13 @@ export function markdown(results) {
 		if (callback?.note) lines.push('', callback.note);
 	}
 	if (scaling) {
-		lines.push('', `**Scaling**: N single-image items at Max Concurrent Requests 10, no simulated latency, webhook-started runs. CPU beyond the same workflow without Extract.`, '');
+		lines.push('', `**Scaling**: N single-image items at Max Concurrent Requests 10, no simulated latency, webhook-started runs of a running n8n. CPU: the n8n main process while the Extract node ran.`, '');
 		lines.push('| Items | Node wall time (s) | Wall per item (ms) | Floor per item (ms) | CPU per item (ms) |');
 		lines.push('| ---: | ---: | ---: | ---: | ---: |');
 		for (const run of scaling.runs) {
 			lines.push(`| ${run.items} | ${fmt(run.wallS, 1)} | ${fmt(run.wallMsPerItem, 0)} | ${fmt(run.floorMsPerItem, 0)} | ${fmt(run.cpuMsPerItem, 2)} |`);
 		}
-		lines.push('', scaling.flatNote);
+		lines.push('', scalingVerdict(scaling).note);
 	}
 	return `${lines.join('\n')}\n`;
 }
@@ -90,7 +111,7 @@ export function markdown(results) {
 // ---------------------------------------------------------------------------------------------
 // SVG: up to four small panels
 
-const W = 960;
+const W = 1110;
 const PANEL_W = 440;
 const PANEL_H = 230;
 const esc = (text) => String(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -100,9 +121,9 @@ function axes(x, y, title, xLabel, yLabel, yMax) {
 	parts.push(`<text x="${x + PANEL_W / 2}" y="${y - 12}" text-anchor="middle" font-size="14" font-weight="bold">${esc(title)}</text>`);
 	parts.push(`<line x1="${x}" y1="${y + PANEL_H}" x2="${x + PANEL_W}" y2="${y + PANEL_H}" stroke="#444"/>`);
 	parts.push(`<line x1="${x}" y1="${y}" x2="${x}" y2="${y + PANEL_H}" stroke="#444"/>`);
-	for (let i = 0; i <= 4; i++) {
-		const value = (yMax * i) / 4;
-		const py = y + PANEL_H - (PANEL_H * i) / 4;
+	for (let i = 0; i <= 5; i++) {
+		const value = (yMax * i) / 5;
+		const py = y + PANEL_H - (PANEL_H * i) / 5;
 		parts.push(`<line x1="${x}" y1="${py}" x2="${x + PANEL_W}" y2="${py}" stroke="#ddd"/>`);
 		parts.push(`<text x="${x - 6}" y="${py + 4}" text-anchor="end" font-size="11">${esc(value >= 10 ? value.toFixed(0) : value.toFixed(1))}</text>`);
 	}
@@ -132,11 +153,13 @@ function legend(x, y, entries) {
 	return entries.map(([color, text], i) => `<rect x="${x}" y="${y + i * 16}" width="10" height="10" fill="${color}"/><text x="${x + 14}" y="${y + i * 16 + 9}" font-size="11">${esc(text)}</text>`);
 }
 
+/** A maximum for an axis of five steps of a round size, at or above `value`. */
 const niceMax = (value) => {
-	if (!(value > 0)) return 1;
-	const power = 10 ** Math.floor(Math.log10(value));
-	for (const step of [1, 2, 2.5, 5, 10]) if (value <= step * power) return step * power;
-	return 10 * power;
+	if (!(value > 0)) return 5;
+	const raw = value / 5;
+	const power = 10 ** Math.floor(Math.log10(raw));
+	for (const step of [1, 2, 2.5, 5, 10]) if (raw <= step * power) return step * power * 5;
+	return 50 * power;
 };
 
 export function svg(results) {
@@ -167,7 +190,10 @@ export function svg(results) {
 				.map((value, i) => `${x + (i + 0.5) * (PANEL_W / labels.length)},${y + PANEL_H - (PANEL_H * value) / cpuMax}`)
 				.join(' ')}"/>`,
 			...cpu.map((value, i) => `<circle cx="${x + (i + 0.5) * (PANEL_W / labels.length)}" cy="${y + PANEL_H - (PANEL_H * value) / cpuMax}" r="3" fill="#c05621"/>`),
-			`<text x="${x + PANEL_W + 6}" y="${y + 10}" font-size="11" fill="#c05621">${esc(`${cpuMax} ms`)}</text>`,
+			...[0, 0.5, 1].map(
+				(share) =>
+					`<text x="${x + PANEL_W + 6}" y="${y + PANEL_H - PANEL_H * share + 4}" font-size="11" fill="#c05621">${esc(`${cpuMax * share} ms`)}</text>`,
+			),
 			...legend(x + PANEL_W - 170, y + 4, [['#2f855a', 'wall ms per item'], ['#c05621', 'CPU ms per item (right scale)']]),
 		]);
 	}
@@ -175,18 +201,18 @@ export function svg(results) {
 		const runs = [...polling.waitForResult.map((run) => [`${run.jobSeconds} s`, run.statusRequests])];
 		if (polling.waitForCallback) runs.push([`${polling.waitForCallback.jobSeconds} s (callback)`, polling.waitForCallback.statusRequests]);
 		panels.push((x, y) => [
-			...axes(x, y, 'Status requests per job', 'job length, completion mode', 'status requests', 8),
-			`<line x1="${x}" y1="${y + PANEL_H - (PANEL_H * 6) / 8}" x2="${x + PANEL_W}" y2="${y + PANEL_H - (PANEL_H * 6) / 8}" stroke="#e53e3e" stroke-dasharray="4 3"/>`,
-			`<text x="${x + PANEL_W - 4}" y="${y + PANEL_H - (PANEL_H * 6) / 8 - 4}" text-anchor="end" font-size="10" fill="#e53e3e">target ≤ 6 at 120 s</text>`,
-			...bars(x, y, runs.map(([label]) => label), [runs.map(([, value]) => value)], 8, ['#6b46c1']),
+			...axes(x, y, 'Status requests per job', 'job length, completion mode', 'status requests', 10),
+			`<line x1="${x}" y1="${y + PANEL_H - (PANEL_H * 6) / 10}" x2="${x + PANEL_W}" y2="${y + PANEL_H - (PANEL_H * 6) / 10}" stroke="#e53e3e" stroke-dasharray="4 3"/>`,
+			`<text x="${x + PANEL_W - 4}" y="${y + PANEL_H - (PANEL_H * 6) / 10 - 4}" text-anchor="end" font-size="10" fill="#e53e3e">target ≤ 6 at 120 s</text>`,
+			...bars(x, y, runs.map(([label]) => label), [runs.map(([, value]) => value)], 10, ['#6b46c1']),
 		]);
 	}
 	if (memory || overhead) {
 		const labels = [];
 		const values = [];
 		if (memory) {
-			labels.push('baseline RSS', 'with Extract', 'growth');
-			values.push(mib(memory.baselinePeakBytes), mib(memory.uploadPeakBytes), mib(memory.growthBytes));
+			labels.push('baseline', 'with Extract', 'growth');
+			values.push(...[memory.baselinePeakBytes, memory.uploadPeakBytes, memory.growthBytes].map((bytes) => Math.round(mib(bytes))));
 		}
 		const yMax = niceMax(Math.max(...values, 100));
 		panels.push((x, y) => [
@@ -205,9 +231,9 @@ export function svg(results) {
 	}
 	const rows = Math.ceil(panels.length / 2);
 	const height = rows * (PANEL_H + 110) + 30;
-	const body = panels.flatMap((draw, i) => draw(70 + (i % 2) * (PANEL_W + 50), 50 + Math.floor(i / 2) * (PANEL_H + 110)));
+	const body = panels.flatMap((draw, i) => draw(70 + (i % 2) * (PANEL_W + 90), 50 + Math.floor(i / 2) * (PANEL_H + 110)));
 	return [
-		`<svg xmlns="http://www.w3.org/2000/svg" width="${W + 20}" height="${height}" viewBox="0 0 ${W + 20} ${height}" font-family="Helvetica, Arial, sans-serif">`,
+		`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${height}" viewBox="0 0 ${W} ${height}" font-family="Helvetica, Arial, sans-serif">`,
 		`<rect width="100%" height="100%" fill="#fff"/>`,
 		...body,
 		`<text x="10" y="${height - 8}" font-size="10" fill="#666">${esc(`n8n-nodes-vlmrun benchmark, ${results.meta.date}${results.meta.quick ? ' (quick run)' : ''}`)}</text>`,

@@ -9,6 +9,7 @@
 //   npm run bench -- --docs                also copy the chart to docs/bench.svg (for the README)
 //   npm run bench -- --api-latency=50      add 50 ms to every API call of the emulator
 //   npm run bench -- --profile             write V8 CPU profiles of the n8n processes to bench-output/profiles
+//   npm run bench -- --report              only render bench-output/bench.json again (table and chart)
 //
 // Measurements (names for the subset):
 //   throughput  200 single-image items, jobs of 1 s, Max Concurrent Requests 1, 5, 10, 20; node wall
@@ -21,7 +22,7 @@
 //               once in server mode: status requests per job from the emulator's log
 //   scaling     10 → 1,000 items at c = 10: wall and CPU per item
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 
@@ -37,12 +38,13 @@ import {
 	startServer,
 } from '../test/e2e/n8n.mjs';
 import { N8N_VERSION, provision } from '../test/e2e/provision.mjs';
-import { findN8nProcess, groupCpuMs, sampleMemory } from './proc.mjs';
+import { findN8nProcess, groupCpuMs, processCpuMs, sampleMemory } from './proc.mjs';
 import { markdown, svg } from './report.mjs';
 import { chainWorkflow, extract, manualTrigger, readFiles, webhookTrigger, writeImages, writeVideo } from './workflows.mjs';
 
 const ALL = ['throughput', 'overhead', 'memory', 'polling', 'scaling'];
 const args = process.argv.slice(2);
+const OUT_DIR = join(REPO_ROOT, 'bench-output');
 const quick = args.includes('--quick');
 const toDocs = args.includes('--docs');
 const profile = args.includes('--profile');
@@ -55,14 +57,32 @@ if (unknown.length) {
 const chosen = args.filter((arg) => ALL.includes(arg));
 const selected = new Set(chosen.length ? chosen : ALL);
 
+/** Writes the JSON, the Markdown table and the chart, and prints the table. */
+function writeOutputs(results) {
+	mkdirSync(OUT_DIR, { recursive: true });
+	writeFileSync(join(OUT_DIR, 'bench.json'), `${JSON.stringify(results, null, 2)}\n`);
+	const table = markdown(results);
+	writeFileSync(join(OUT_DIR, 'bench.md'), table);
+	writeFileSync(join(OUT_DIR, 'bench.svg'), svg(results));
+	if (toDocs) {
+		mkdirSync(join(REPO_ROOT, 'docs'), { recursive: true });
+		copyFileSync(join(OUT_DIR, 'bench.svg'), join(REPO_ROOT, 'docs', 'bench.svg'));
+	}
+	console.log(table);
+}
+
+if (args.includes('--report')) {
+	writeOutputs(JSON.parse(readFileSync(join(OUT_DIR, 'bench.json'), 'utf8')));
+	process.exit(0);
+}
+
 const SIZES = quick
 	? { throughputItems: 40, overheadItems: 200, overheadRepeats: 1, videoBytes: 256 * 1024 ** 2, pollSeconds: [5, 12], callbackSeconds: 5, scaling: [10, 30, 100] }
-	: { throughputItems: 200, overheadItems: 1000, overheadRepeats: 3, videoBytes: 1024 ** 3, pollSeconds: [5, 30, 120], callbackSeconds: 120, scaling: [10, 30, 100, 300, 1000] };
+	: { throughputItems: 200, overheadItems: 1000, overheadRepeats: 5, videoBytes: 1024 ** 3, pollSeconds: [5, 30, 120], callbackSeconds: 120, scaling: [10, 30, 100, 300, 1000] };
 const CONCURRENCIES = [1, 5, 10, 20];
 const OVERHEAD_CONCURRENCY = 100;
 const SCALING_CONCURRENCY = 10;
 
-const OUT_DIR = join(REPO_ROOT, 'bench-output');
 const log = (message) => process.stderr.write(`[bench] ${message}\n`);
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)];
 
@@ -164,12 +184,13 @@ async function main() {
 		add('memoryBaseline', chainWorkflow('bench: memory baseline', [manualTrigger(), readFiles(video)]));
 		add('memoryUpload', chainWorkflow('bench: memory upload', [manualTrigger(), readFiles(video), extract(credential, { domain: 'video.transcription' })]));
 	}
-	const webhookPair = (key, dir, concurrency) => {
-		add(`${key}Baseline`, chainWorkflow(`bench: ${key} baseline`, [webhookTrigger(`bench-${key}-baseline`), readFiles(`${dir}/*.png`)]));
+	const withExtract = (key, dir, concurrency) =>
 		add(`${key}Node`, chainWorkflow(`bench: ${key}`, [webhookTrigger(`bench-${key}`), readFiles(`${dir}/*.png`), extract(credential, { maxConcurrency: concurrency })]));
-	};
-	if (selected.has('overhead')) webhookPair('overhead', dirs.overhead, OVERHEAD_CONCURRENCY);
-	if (selected.has('scaling')) for (const n of SIZES.scaling) webhookPair(`scale${n}`, dirs[`scale${n}`], SCALING_CONCURRENCY);
+	if (selected.has('overhead')) {
+		add('overheadBaseline', chainWorkflow('bench: overhead baseline', [webhookTrigger('bench-overhead-baseline'), readFiles(`${dirs.overhead}/*.png`)]));
+		withExtract('overhead', dirs.overhead, OVERHEAD_CONCURRENCY);
+	}
+	if (selected.has('scaling')) for (const n of SIZES.scaling) withExtract(`scale${n}`, dirs[`scale${n}`], SCALING_CONCURRENCY);
 	for (const entry of polling) {
 		const key = entry.callback ? 'pollCallback' : `poll${entry.seconds}`;
 		entry.key = key;
@@ -199,10 +220,9 @@ async function main() {
 		if (selected.has('overhead') || selected.has('scaling')) {
 			main.configure({ jobMode: 'time', jobDurationMs: 0, latencyMs: apiLatencyMs });
 			const runner = webhookRunner(server, pgid, ids);
-			await runner.warmUp(selected.has('scaling') ? `scale${SIZES.scaling[0]}` : 'overhead');
-			const idleRate = await runner.idleCpuRate();
-			if (selected.has('overhead')) results.overhead = await measureOverhead(runner, idleRate);
-			if (selected.has('scaling')) results.scaling = await measureScaling(runner, idleRate);
+			await runner.warmUp(`scale${SIZES.scaling[0]}Node` in ids ? `scale${SIZES.scaling[0]}Node` : 'overheadNode');
+			if (selected.has('overhead')) results.overhead = await measureOverhead(runner, await runner.idleCpuRate());
+			if (selected.has('scaling')) results.scaling = await measureScaling(runner);
 		}
 	}
 }
@@ -294,30 +314,36 @@ function webhookRunner(server, pgid, ids) {
 		const path = `/webhook/bench-${key.replace(/Baseline$/, '-baseline').replace(/Node$/, '')}`;
 		const cpu0 = groupCpuMs(pgid);
 		const t0 = Date.now();
+		// The main process's CPU over time, to read off what it spent while Extract ran.
+		const trace = [];
+		const tracer = setInterval(() => trace.push([Date.now(), processCpuMs(pgid)]), 20);
 		const response = await server.callWebhook(path, { method: 'POST', json: {} }, 900_000);
 		await response.text();
 		if (!response.ok) throw new Error(`${path} answered ${response.status}`);
-		// Let n8n finish saving the execution before reading the CPU again.
-		await sleep(1500);
+		// Let n8n finish saving the execution (and collect its garbage) before reading the CPU again.
+		await sleep(SETTLE_MS);
+		clearInterval(tracer);
 		const cpuMs = groupCpuMs(pgid) - cpu0;
 		const elapsedMs = Date.now() - t0;
 		const execution = await latestExecution(ids[key]);
 		if (execution.status !== 'success') throw new Error(`${key}: execution ${execution.id} ended ${execution.status}`);
 		const task = execution.data?.resultData?.runData?.Extract?.[0];
-		return { cpuMs, elapsedMs, nodeWallMs: task?.executionTime, outputItems: task?.data?.main?.[0]?.length };
+		const nodeCpuMs = task ? cpuBetween(trace, task.startTime, task.startTime + task.executionTime) : undefined;
+		return { cpuMs, elapsedMs, nodeWallMs: task?.executionTime, nodeCpuMs, outputItems: task?.data?.main?.[0]?.length };
 	};
 	return {
 		runOnce,
-		async warmUp(prefix) {
-			log(`warming up n8n (${prefix})`);
-			await runOnce(`${prefix}Baseline`);
-			await runOnce(`${prefix}Node`);
+		async warmUp(key) {
+			log(`warming up n8n (${key})`);
+			await runOnce(key);
 		},
 		/** CPU ms per wall ms of the idle server, subtracted from every run. */
 		async idleCpuRate() {
+			// After a run n8n and V8 keep busy for a while (saving, garbage collection): wait that out.
+			await sleep(5000);
 			const cpu0 = groupCpuMs(pgid);
 			const t0 = Date.now();
-			await sleep(5000);
+			await sleep(10_000);
 			const rate = (groupCpuMs(pgid) - cpu0) / (Date.now() - t0);
 			log(`idle n8n uses ${(rate * 1000).toFixed(1)} ms CPU per second`);
 			return rate;
@@ -326,18 +352,33 @@ function webhookRunner(server, pgid, ids) {
 }
 
 const netCpu = (run, idleRate) => run.cpuMs - idleRate * run.elapsedMs;
+const SETTLE_MS = 3000;
+
+/** CPU spent between two instants, from a trace of [time, cumulative CPU] samples (linear in between). */
+function cpuBetween(trace, from, to) {
+	const at = (time) => {
+		const after = trace.findIndex(([t]) => t >= time);
+		if (after <= 0) return after === 0 ? trace[0][1] : trace.at(-1)[1];
+		const [t0, c0] = trace[after - 1];
+		const [t1, c1] = trace[after];
+		return c0 + ((c1 - c0) * (time - t0)) / Math.max(1, t1 - t0);
+	};
+	return at(to) - at(from);
+}
 
 async function measureOverhead(runner, idleRate) {
 	const items = SIZES.overheadItems;
 	const baseline = [];
 	const withNode = [];
+	const nodeWindow = [];
 	for (let i = 0; i < SIZES.overheadRepeats; i++) {
 		log(`overhead: round ${i + 1} of ${SIZES.overheadRepeats}`);
 		baseline.push(netCpu(await runner.runOnce('overheadBaseline'), idleRate));
 		const run = await runner.runOnce('overheadNode');
 		if (run.outputItems !== items) throw new Error(`overhead: Extract output ${run.outputItems} items, expected ${items}`);
 		withNode.push(netCpu(run, idleRate));
-		log(`  baseline ${baseline.at(-1).toFixed(0)} ms, with Extract ${withNode.at(-1).toFixed(0)} ms`);
+		nodeWindow.push(run.nodeCpuMs);
+		log(`  baseline ${baseline.at(-1).toFixed(0)} ms, with Extract ${withNode.at(-1).toFixed(0)} ms (${run.nodeCpuMs.toFixed(0)} ms while Extract ran)`);
 	}
 	const baselineCpuMs = median(baseline);
 	const withNodeCpuMs = median(withNode);
@@ -348,48 +389,38 @@ async function measureOverhead(runner, idleRate) {
 		baselineCpuMs,
 		withNodeCpuMs,
 		cpuMsPerItem: (withNodeCpuMs - baselineCpuMs) / items,
-		samples: { baseline, withNode },
+		nodeWindowCpuMsPerItem: median(nodeWindow) / items,
+		samples: { baseline, withNode, nodeWindow },
 	};
 }
 
-async function measureScaling(runner, idleRate) {
+async function measureScaling(runner) {
 	const runs = [];
 	for (const n of SIZES.scaling) {
-		// Small runs cost little CPU, so their difference is noisy: repeat them.
+		// Small runs are short, so their figures vary more: take the median of three.
 		const repeats = n <= 100 ? 3 : 1;
-		const baseline = [];
-		const withNode = [];
-		let wallMs = [];
+		const wallMs = [];
+		const cpuMs = [];
 		for (let i = 0; i < repeats; i++) {
 			log(`scaling: ${n} items${repeats > 1 ? ` (${i + 1}/${repeats})` : ''}`);
-			baseline.push(netCpu(await runner.runOnce(`scale${n}Baseline`), idleRate));
 			const run = await runner.runOnce(`scale${n}Node`);
 			if (run.outputItems !== n) throw new Error(`scaling: Extract output ${run.outputItems} items, expected ${n}`);
-			withNode.push(netCpu(run, idleRate));
 			wallMs.push(run.nodeWallMs);
+			cpuMs.push(run.nodeCpuMs);
 		}
-		wallMs = median(wallMs);
+		const wall = median(wallMs);
 		const floorMs = Math.ceil(n / SCALING_CONCURRENCY) * 1000;
 		runs.push({
 			items: n,
-			wallS: wallMs / 1000,
-			wallMsPerItem: wallMs / n,
+			wallS: wall / 1000,
+			wallMsPerItem: wall / n,
 			floorMsPerItem: floorMs / n,
-			ratioToFloor: wallMs / floorMs,
-			cpuMsPerItem: (median(withNode) - median(baseline)) / n,
+			ratioToFloor: wall / floorMs,
+			cpuMsPerItem: median(cpuMs) / n,
 		});
-		log(`  → ${(wallMs / n).toFixed(0)} ms wall, ${runs.at(-1).cpuMsPerItem.toFixed(2)} ms CPU per item`);
+		log(`  → ${(wall / n).toFixed(0)} ms wall, ${runs.at(-1).cpuMsPerItem.toFixed(2)} ms CPU per item`);
 	}
-	const ratios = runs.map((run) => run.ratioToFloor);
-	const large = runs.filter((run) => run.items >= 100).map((run) => run.cpuMsPerItem);
-	const wallFlat = Math.max(...ratios) / Math.min(...ratios) <= 1.25;
-	const cpuFlat = large.length < 2 || Math.max(...large) <= 2 * Math.max(0.1, Math.min(...large));
-	return {
-		concurrency: SCALING_CONCURRENCY,
-		runs,
-		flat: wallFlat && cpuFlat,
-		flatNote: `Flat means: the ratio of wall time to the floor ⌈N/10⌉ × 1 s varies by at most 25 % over all N (here ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}), and CPU per item from 100 items up stays within a factor of 2 (here ${large.map((value) => value.toFixed(2)).join(', ')} ms). Below 100 items the CPU figures are differences of a few tens of ms and mostly noise.`,
-	};
+	return { concurrency: SCALING_CONCURRENCY, runs };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -461,15 +492,6 @@ try {
 }
 
 results.meta.durationS = Math.round((Date.now() - started) / 1000);
-mkdirSync(OUT_DIR, { recursive: true });
-writeFileSync(join(OUT_DIR, 'bench.json'), `${JSON.stringify(results, null, 2)}\n`);
-const table = markdown(results);
-writeFileSync(join(OUT_DIR, 'bench.md'), table);
-writeFileSync(join(OUT_DIR, 'bench.svg'), svg(results));
-if (toDocs) {
-	mkdirSync(join(REPO_ROOT, 'docs'), { recursive: true });
-	copyFileSync(join(OUT_DIR, 'bench.svg'), join(REPO_ROOT, 'docs', 'bench.svg'));
-}
-console.log(table);
+writeOutputs(results);
 log(`wrote bench-output/bench.json, bench.md, bench.svg${toDocs ? ' and docs/bench.svg' : ''} in ${results.meta.durationS} s`);
 process.exit(failed ? 1 : 0);

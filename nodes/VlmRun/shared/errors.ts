@@ -32,8 +32,15 @@ export function renderDetail(body: unknown): string | undefined {
 	return undefined;
 }
 
+// A 404 on a call that names several things (a generate call names a file and a domain) is
+// about whichever one VLM Run's detail names, e.g. "Domain not found".
+function missingThing(failure: ApiFailure): string {
+	const named = /^([A-Za-z][A-Za-z ]{0,30}) not found\b/.exec(renderDetail(failure.body) ?? '');
+	return named ? named[1].toLowerCase() : (failure.resource ?? 'resource');
+}
+
 function headline(failure: ApiFailure): { message: string; fix: string } {
-	const what = failure.resource ?? 'resource';
+	const what = failure.status === 404 ? missingThing(failure) : (failure.resource ?? 'resource');
 	switch (failure.status) {
 		case 401:
 		case 403:
@@ -56,6 +63,11 @@ function headline(failure: ApiFailure): { message: string; fix: string } {
 			return {
 				message: 'VLM Run did not accept the request',
 				fix: 'Fix the parameters named below and run again.',
+			};
+		case 413:
+			return {
+				message: 'The request is too large for VLM Run',
+				fix: 'Send a smaller or compressed file, split the document, or pass a public link instead (Input: URLs).',
 			};
 		case 429:
 			return {

@@ -75,10 +75,23 @@ function cancelSignal(ctx: VlmRunContext): AbortSignal | undefined {
 	return 'getExecutionCancelSignal' in ctx ? ctx.getExecutionCancelSignal() : undefined;
 }
 
+/**
+ * The Base URL, read once per node run: in n8n every getCredentials is a database read and a
+ * decryption, which would otherwise be paid again for every request of every item.
+ */
+const baseUrls = new WeakMap<object, Promise<string>>();
+
 async function baseUrl(ctx: VlmRunContext): Promise<string> {
-	const credentials = await ctx.getCredentials(CREDENTIAL_NAME);
-	const url = String(credentials.baseUrl || 'https://api.vlm.run/v1');
-	return url.replace(/\/+$/, '');
+	let url = baseUrls.get(ctx);
+	if (!url) {
+		url = ctx
+			.getCredentials(CREDENTIAL_NAME)
+			.then((credentials) => String(credentials.baseUrl || 'https://api.vlm.run/v1').replace(/\/+$/, ''));
+		baseUrls.set(ctx, url);
+		// A failed read is not kept: the next request tries again.
+		url.catch(() => baseUrls.delete(ctx));
+	}
+	return await url;
 }
 
 function headerValue(headers: FullResponse['headers'], name: string): string | undefined {

@@ -46,6 +46,12 @@ describe('apiError', () => {
 		expect(error.description).toContain(fix);
 	});
 
+	it('names what VLM Run says is missing when a call names several things', () => {
+		const error = apiError(testNode, { ...base, status: 404, body: { detail: 'Domain not found' }, resource: 'file' });
+		expect(error.message).toBe('The domain was not found on VLM Run');
+		expect(error.description).toMatch(/^Check the domain ID/);
+	});
+
 	it('names the missing resource on 404', () => {
 		const error = apiError(testNode, { ...base, status: 404, body: { detail: 'Prediction not found' }, resource: 'prediction' });
 		expect(error.message).toBe('The prediction was not found on VLM Run');

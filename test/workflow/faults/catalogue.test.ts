@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-hardcoded-secrets */
 // The bad-input catalogue: one table over the Request, Execution and Chat nodes, and the callbacks
 // the Trigger (and Wait for Callback) receive. Each row feeds a run whose bad input sits at a given
 // item (mostly not the first, through per-item expressions) and asserts the error's message, its
@@ -14,12 +13,13 @@ import { VlmRunRequest } from '../../../nodes/VlmRun/VlmRunRequest.node';
 import { signBody, type Emulator, type FaultSpec } from '../../emulator';
 import { createBinaryItem, runNode, type BinaryInput } from '../harness';
 import { fixture, useEmulator, vlmNode } from '../vlmrun';
+import { resumeWaiting } from '../resume';
 import { deliver, type Callback } from './webhook';
 
 jest.setTimeout(30_000);
 
 const env = useEmulator();
-const SECRET = 'whsec-catalogue-4b7e1d';
+const SECRET = 'whsec_catalogue_callbacks';
 
 type NodeKind = 'request' | 'execution' | 'chat';
 
@@ -219,10 +219,8 @@ const cases: Case[] = [
 		parameters: extract({ domain: perItemDomain }),
 		items: three([{ domain: 'document.invoice' }, { domain: 'document.no-such-domain' }, { domain: 'document.invoice' }]),
 		item: 1,
-		// Today's wording: extract.operation.ts sends generate calls with resource 'file', so a 404 for
-		// an unknown domain reads "The file was not found". The description does name the domain.
-		message: 'The file was not found on VLM Run',
-		description: /VLM Run said: Domain not found \(POST \/document\/generate, HTTP 404\)$/,
+		message: 'The domain was not found on VLM Run',
+		description: /^Check the domain ID .*VLM Run said: Domain not found \(POST \/document\/generate, HTTP 404\)$/,
 		caughtBeforeSending: false,
 	},
 	{
@@ -281,8 +279,9 @@ const cases: Case[] = [
 		items: three([{}, {}, {}], [png, png, pdf]),
 		faults: [{ method: 'POST', path: '/files', status: 413, body: { detail: 'Request entity too large' } }],
 		item: 2,
-		message: 'VLM Run answered HTTP 413',
-		description: 'Check the node parameters. VLM Run said: Request entity too large (POST /files, HTTP 413)',
+		message: 'The request is too large for VLM Run',
+		description:
+			'Send a smaller or compressed file, split the document, or pass a public link instead (Input: URLs). VLM Run said: Request entity too large (POST /files, HTTP 413)',
 		caughtBeforeSending: false,
 	},
 	{
@@ -431,7 +430,8 @@ const cases: Case[] = [
 
 describe('Bad-input catalogue: message, description and item index', () => {
 	it('has at least 25 rows across the nodes', () => {
-		expect(cases.length + webhookCases.length).toBeGreaterThanOrEqual(25);
+		// The node rows, the Trigger rows and the Wait for Callback resume test below.
+		expect(cases.length + webhookCases.length + 1).toBeGreaterThanOrEqual(25);
 		expect(new Set(cases.map((row) => row.node))).toEqual(new Set(['request', 'execution', 'chat']));
 	});
 
@@ -469,8 +469,9 @@ describe('Bad-input catalogue: message, description and item index', () => {
 });
 
 // ---------------------------------------------------------------------------------------------
-// Callbacks: the Trigger's webhook and Wait for Callback's resume webhook, run through n8n-core's
-// own WebhookContext with a request as n8n's webhook server hands it over (raw body kept).
+// Callbacks: the Trigger's webhook (./webhook.ts) and Wait for Callback's resume webhook of a run
+// that is really waiting (../resume.ts), both through n8n-core's own WebhookContext with the request
+// as n8n's webhook server hands it over (raw body kept).
 
 interface WebhookCase extends Callback {
 	name: string;
@@ -483,19 +484,17 @@ const REJECTED_SIGNATURE =
 	'Missing or invalid X-VLMRun-Signature: the callback was not signed with the Webhook Signing Secret of the VLM Run credential';
 
 const webhookCases: WebhookCase[] = [
-	{ name: 'Trigger: a callback signed with another secret', nodeType: 'vlmRunTrigger', body: job, signature: (body) => signBody('whsec-someone-else', body), status: 401, error: REJECTED_SIGNATURE },
-	{ name: 'Trigger: a callback without a signature', nodeType: 'vlmRunTrigger', body: job, signature: () => undefined, status: 401, error: REJECTED_SIGNATURE },
-	{ name: 'Trigger: a signature over other bytes', nodeType: 'vlmRunTrigger', body: job, signature: (body) => signBody(SECRET, `${body} `), status: 401, error: REJECTED_SIGNATURE },
-	{ name: 'Trigger: a signed body that is not JSON', nodeType: 'vlmRunTrigger', body: 'status=completed', signature: (body) => signBody(SECRET, body), status: 400, error: 'The body is not JSON' },
+	{ name: 'Trigger: a callback signed with another secret', body: job, signature: (body) => signBody('whsec_someone_else', body), status: 401, error: REJECTED_SIGNATURE },
+	{ name: 'Trigger: a callback without a signature', body: job, signature: () => undefined, status: 401, error: REJECTED_SIGNATURE },
+	{ name: 'Trigger: a signature over other bytes', body: job, signature: (body) => signBody(SECRET, `${body} `), status: 401, error: REJECTED_SIGNATURE },
+	{ name: 'Trigger: a signed body that is not JSON', body: 'status=completed', signature: (body) => signBody(SECRET, body), status: 400, error: 'The body is not JSON' },
 	{
 		name: 'Trigger: a signed body that is not a job',
-		nodeType: 'vlmRunTrigger',
 		body: '{"status":"completed"}',
 		signature: (body) => signBody(SECRET, body),
 		status: 400,
 		error: 'The body is not a VLM Run prediction or execution (no "id")',
 	},
-	{ name: 'Wait for Callback: a resume callback with a bad signature', nodeType: 'vlmRunRequest', body: job, signature: (body) => signBody('whsec-someone-else', body), status: 401, error: REJECTED_SIGNATURE },
 ];
 
 describe('Bad-input catalogue: callbacks', () => {
@@ -506,6 +505,24 @@ describe('Bad-input catalogue: callbacks', () => {
 		// Answered directly: no workflow starts and no execution resumes.
 		expect(response).toEqual({ noWebhookResponse: true });
 		expect(env.emulator.requests()).toEqual([]);
+	});
+
+	it('Wait for Callback: a resume callback with a bad signature is refused and resumes nothing', async () => {
+		const credentials = { vlmRunApi: { ...env.credentials().vlmRunApi, webhookSecret: SECRET } };
+		env.emulator.configure({ jobMode: 'manual' });
+		const node = vlmNode('vlmRunRequest', extract({ completion: 'waitForCallback' }));
+		const waiting = await runNode(node, { nodeTypes: [VlmRunRequest], inputItems: await three([{}])(), credentials });
+		expect(waiting.status).toBe('waiting');
+		const body = JSON.stringify({ id: waiting.items[0].json.id, status: 'completed', response: { total: 1 } });
+		const answer = await resumeWaiting(waiting, {
+			nodeTypes: [VlmRunRequest],
+			credentials,
+			body,
+			headers: { 'x-vlmrun-signature': signBody('whsec_someone_else', body) },
+		});
+		expect(answer.status).toBe(401);
+		expect(answer.body).toEqual({ error: REJECTED_SIGNATURE });
+		expect(answer.items).toBeUndefined();
 	});
 
 	it('the same callback, correctly signed, starts the workflow (the rows above fail for their stated reason only)', async () => {

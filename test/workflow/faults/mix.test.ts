@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals */
 // 500 files through Extract while the emulator's seeded fault mix answers 10 % of calls with 429
 // (Retry-After 0.2 s), 5 % of reads with 503, resets 2 % of reads, fails 1 % of jobs and sends one
 // malformed JSON body. Checked: one output per input, in order and paired; every file creates

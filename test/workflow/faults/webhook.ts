@@ -1,6 +1,6 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals */
-// Runs a node's webhook() the way n8n's webhook server does: through n8n-core's WebhookContext, with
-// the request's raw body kept (n8n keeps it for every webhook) and a response object to answer on.
+// Runs the VLM Run Trigger's webhook() the way n8n's webhook server does: through n8n-core's
+// WebhookContext, with the request's raw body kept (n8n keeps it for every webhook) and a response
+// object to answer on. (A waiting run's resume webhook is ../resume.ts.)
 import { randomUUID } from 'node:crypto';
 
 import { WebhookContext } from 'n8n-core';
@@ -14,13 +14,10 @@ import type {
 } from 'n8n-workflow';
 
 import { VlmRunApi } from '../../../credentials/VlmRunApi.credentials';
-import { VlmRunRequest } from '../../../nodes/VlmRun/VlmRunRequest.node';
 import { VlmRunTrigger } from '../../../nodes/VlmRun/VlmRunTrigger.node';
 import { HarnessCredentialsHelper, HarnessNodeTypes } from '../harness';
 
 export interface Callback {
-	/** The Trigger's webhook, or the Request node's resume webhook (Wait for Callback). */
-	nodeType: 'vlmRunTrigger' | 'vlmRunRequest';
 	body: string;
 	/** The X-VLMRun-Signature header for the body, or undefined to send none. */
 	signature: (body: string) => string | undefined;
@@ -33,7 +30,7 @@ export interface CallbackAnswer {
 	response: IWebhookResponseData;
 }
 
-/** Delivers one callback to a node whose VLM Run credential is `credential` plus `webhookSecret`. */
+/** Delivers one callback to a VLM Run Trigger whose credential is `credential` plus `webhookSecret`. */
 export async function deliver(
 	callback: Callback,
 	credential: ICredentialDataDecryptedObject,
@@ -42,16 +39,13 @@ export async function deliver(
 	const node: INode = {
 		id: randomUUID(),
 		name: 'VLM Run',
-		type: `n8n-nodes-vlmrun.${callback.nodeType}`,
+		type: 'n8n-nodes-vlmrun.vlmRunTrigger',
 		typeVersion: 1,
 		position: [0, 0],
-		parameters:
-			callback.nodeType === 'vlmRunRequest'
-				? { resource: 'prediction', operation: 'extract', completion: 'waitForCallback', domain: { __rl: true, mode: 'id', value: 'document.invoice' } }
-				: {},
+		parameters: {},
 		credentials: { vlmRunApi: { id: 'cred-1', name: 'VLM Run' } },
 	};
-	const nodeTypes = new HarnessNodeTypes([VlmRunTrigger, VlmRunRequest]);
+	const nodeTypes = new HarnessNodeTypes([VlmRunTrigger]);
 	const workflow = new Workflow({ id: 'webhookCase', nodes: [node], connections: {}, active: true, nodeTypes });
 	const signature = callback.signature(callback.body);
 	const request = {
