@@ -9,6 +9,7 @@
 //   npm run bench -- --docs                also copy the chart to docs/bench.svg (for the README)
 //   npm run bench -- --api-latency=50      add 50 ms to every API call of the emulator
 //   npm run bench -- --profile             write V8 CPU profiles of the n8n processes to bench-output/profiles
+//   npm run bench -- throughput --items=100 --concurrency=1,5   throughput with other sizes
 //   npm run bench -- --report              only render bench-output/bench.json again (table and chart)
 //
 // Measurements (names for the subset):
@@ -79,7 +80,9 @@ if (args.includes('--report')) {
 const SIZES = quick
 	? { throughputItems: 40, overheadItems: 200, overheadRepeats: 1, videoBytes: 256 * 1024 ** 2, pollSeconds: [5, 12], callbackSeconds: 5, scaling: [10, 30, 100] }
 	: { throughputItems: 200, overheadItems: 1000, overheadRepeats: 5, videoBytes: 1024 ** 3, pollSeconds: [5, 30, 120], callbackSeconds: 120, scaling: [10, 30, 100, 300, 1000] };
-const CONCURRENCIES = [1, 5, 10, 20];
+const numberFlag = (name) => /^--[a-z-]+=(.+)$/.exec(args.find((arg) => arg.startsWith(`--${name}=`)) ?? '')?.[1];
+if (numberFlag('items')) SIZES.throughputItems = Number(numberFlag('items'));
+const CONCURRENCIES = numberFlag('concurrency')?.split(',').map(Number) ?? [1, 5, 10, 20];
 const OVERHEAD_CONCURRENCY = 100;
 const SCALING_CONCURRENCY = 10;
 
