@@ -17,6 +17,7 @@ import {
 	sleep,
 	startEmulator,
 	startServer,
+	workflowNode as node,
 } from './n8n.mjs';
 
 const REQUEST_NODE = `${PACKAGE.name}.vlmRunRequest`;
@@ -25,17 +26,6 @@ const SECRET = 'whsec_e2e_callbacks_5b9d1f';
 const TRIGGER_WEBHOOK_ID = 'c0ffee00-0000-4000-8000-00000000a001';
 const CRED = { id: 'vlmCredCallbk001', name: 'VLM Run (emulator, signed)', type: 'vlmRunApi' };
 const credentials = { vlmRunApi: { id: CRED.id, name: CRED.name } };
-
-let nodeSeq = 0;
-const node = (name, type, parameters, extra = {}) => ({
-	id: `c0a1b2c3-0000-4000-8000-${String(++nodeSeq).padStart(12, '0')}`,
-	name,
-	type,
-	typeVersion: 1,
-	position: [nodeSeq * 220, 0],
-	parameters,
-	...extra,
-});
 
 /**
  * Webhook (POST /webhook/<path>) → VLM Run Request, Extract from URLs with document.invoice. The

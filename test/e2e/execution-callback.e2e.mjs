@@ -17,23 +17,13 @@ import {
 	sleep,
 	startEmulator,
 	startServer,
+	workflowNode as node,
 } from './n8n.mjs';
 
 const EXECUTION_NODE = `${PACKAGE.name}.vlmRunExecution`;
 const SECRET = 'whsec_e2e_execution_callback_71c2';
 const CRED = { id: 'vlmCredExecCb001', name: 'VLM Run (emulator, signed)', type: 'vlmRunApi' };
 const NOTES = ['Claim 1: rear bumper dented.', 'Claim 2: windscreen cracked.'];
-
-let nodeSeq = 0;
-const node = (name, type, parameters, extra = {}) => ({
-	id: `e7ecca11-0000-4000-8000-${String(++nodeSeq).padStart(12, '0')}`,
-	name,
-	type,
-	typeVersion: 1,
-	position: [nodeSeq * 220, 0],
-	parameters,
-	...extra,
-});
 
 /** Webhook → two claim notes as items → VLM Run Execution (Run, text inputs) → After (No Op). */
 function claimsWorkflow(path, parameters) {

@@ -16,6 +16,7 @@ import {
 	packageLoadErrors,
 	startEmulator,
 	startServer,
+	workflowNode,
 } from './n8n.mjs';
 
 const EXECUTION_NODE = `${PACKAGE.name}.vlmRunExecution`;
@@ -26,41 +27,41 @@ async function hostFixture(emulator, fileName) {
 	const form = new FormData();
 	const bytes = await readFile(join(REPO_ROOT, 'test', 'fixtures', fileName));
 	form.append('file', new Blob([bytes], { type: 'application/pdf' }), fileName);
-	const response = await fetch(`${emulator.baseUrl}/files?purpose=assistants&generate_public_url=true`, {
-		method: 'POST',
-		headers: { Authorization: `Bearer ${emulator.apiKey}` },
-		body: form,
-	});
+	const response = await fetch(
+		`${emulator.baseUrl}/files?purpose=assistants&generate_public_url=true`,
+		{
+			method: 'POST',
+			headers: { Authorization: `Bearer ${emulator.apiKey}` },
+			body: form,
+		},
+	);
 	assert.equal(response.status, 201);
 	return (await response.json()).public_url;
 }
 
 function packageWorkflow(credential, urls) {
-	const node = (n, name, type, typeVersion, parameters, extra = {}) => ({
-		id: `e7ec0000-0000-4000-8000-00000000000${n}`,
-		name,
-		type,
-		typeVersion,
-		position: [n * 220, 0],
-		parameters,
-		...extra,
-	});
 	return {
 		name: 'execution: three documents, one execution',
 		nodes: [
-			node(0, 'Start', 'n8n-nodes-base.manualTrigger', 1, {}),
-			node(1, 'Documents', 'n8n-nodes-base.code', 2, {
-				jsCode: `return ${JSON.stringify(urls)}.map((url) => ({ json: { url } }));`,
-			}),
-			node(2, 'Download', 'n8n-nodes-base.httpRequest', 4.2, {
-				url: '={{ $json.url }}',
-				options: { response: { response: { responseFormat: 'file' } } },
-			}),
-			node(
-				3,
+			workflowNode('Start', 'n8n-nodes-base.manualTrigger'),
+			workflowNode(
+				'Documents',
+				'n8n-nodes-base.code',
+				{ jsCode: `return ${JSON.stringify(urls)}.map((url) => ({ json: { url } }));` },
+				{ typeVersion: 2 },
+			),
+			workflowNode(
+				'Download',
+				'n8n-nodes-base.httpRequest',
+				{
+					url: '={{ $json.url }}',
+					options: { response: { response: { responseFormat: 'file' } } },
+				},
+				{ typeVersion: 4.2 },
+			),
+			workflowNode(
 				'Package',
 				EXECUTION_NODE,
-				1,
 				{
 					resource: 'execution',
 					operation: 'run',
@@ -87,7 +88,9 @@ describe('execution', { timeout: 300_000 }, () => {
 		emulator = await startEmulator({ jobMode: 'time', jobDurationMs: 200 });
 		n8n = await createN8n();
 		credential = { id: 'vlmCredExec00001', name: 'VLM Run (emulator)', type: 'vlmRunApi' };
-		await importCredentials(n8n, [{ ...credential, data: { apiKey: emulator.apiKey, baseUrl: emulator.baseUrl } }]);
+		await importCredentials(n8n, [
+			{ ...credential, data: { apiKey: emulator.apiKey, baseUrl: emulator.baseUrl } },
+		]);
 	});
 
 	after(async () => {
@@ -109,7 +112,11 @@ describe('execution', { timeout: 300_000 }, () => {
 		assert.equal(executes.length, 1, 'one execution for the three items');
 		assert.deepEqual(Object.keys(executes[0].body.inputs), ['data', 'data_2', 'data_3']);
 		assert.equal(executes[0].body.batch, true);
-		assert.equal(emulator.requests({ method: 'POST', path: '/files' }).length, 3, 'each document uploaded');
+		assert.equal(
+			emulator.requests({ method: 'POST', path: '/files' }).length,
+			3,
+			'each document uploaded',
+		);
 
 		const items = result.run.data.resultData.runData.Package[0].data.main[0];
 		assert.equal(items.length, 1);
@@ -133,8 +140,14 @@ describe('execution', { timeout: 300_000 }, () => {
 		const server = await startServer(n8n);
 		try {
 			const { nodes } = await server.nodeTypes();
-			assert.ok(nodes.some((node) => node.name === EXECUTION_NODE), `${EXECUTION_NODE} is listed`);
-			assert.ok(nodes.some((node) => node.name === `${EXECUTION_NODE}Tool`), 'usableAsTool gives a tool variant');
+			assert.ok(
+				nodes.some((node) => node.name === EXECUTION_NODE),
+				`${EXECUTION_NODE} is listed`,
+			);
+			assert.ok(
+				nodes.some((node) => node.name === `${EXECUTION_NODE}Tool`),
+				'usableAsTool gives a tool variant',
+			);
 			assert.deepEqual(packageLoadErrors(server.logs()), []);
 		} finally {
 			await server.stop();

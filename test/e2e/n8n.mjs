@@ -7,7 +7,7 @@
 // 127.0.0.1. Secrets handed to these helpers (API keys, passwords) are replaced by *** in every
 // text they return or throw, so suites can print outputs freely.
 import { spawn, spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -391,6 +391,23 @@ export async function importCredentials(ctx, creds) {
 export function newId() {
 	const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 	return Array.from(randomBytes(16), (b) => alphabet[b % alphabet.length]).join('');
+}
+
+/**
+ * A workflow node as the editor exports it, laid out left to right in the order it is made.
+ * `extra` may override `typeVersion` (default 1) and add credentials, webhookId and the like.
+ */
+let nodesMade = 0;
+export function workflowNode(name, type, parameters = {}, extra = {}) {
+	return {
+		id: randomUUID(),
+		name,
+		type,
+		typeVersion: 1,
+		position: [++nodesMade * 220, 0],
+		parameters,
+		...extra,
+	};
 }
 
 /**

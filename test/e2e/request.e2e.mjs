@@ -14,6 +14,7 @@ import {
 	importWorkflow,
 	nodeOutput,
 	startEmulator,
+	workflowNode,
 } from './n8n.mjs';
 
 const FILES = [
@@ -40,7 +41,9 @@ describe('request', { timeout: 240_000 }, () => {
 	before(async () => {
 		emulator = await startEmulator({ jobMode: 'time', jobDurationMs: 200 });
 		n8n = await createN8n();
-		await importCredentials(n8n, [{ ...credential, data: { apiKey: emulator.apiKey, baseUrl: emulator.baseUrl } }]);
+		await importCredentials(n8n, [
+			{ ...credential, data: { apiKey: emulator.apiKey, baseUrl: emulator.baseUrl } },
+		]);
 	});
 
 	after(async () => {
@@ -48,25 +51,19 @@ describe('request', { timeout: 240_000 }, () => {
 	});
 
 	test('an item with a PDF, a PNG and an MP3 gives one item per file with the fields of its domain', async () => {
-		const node = (n, name, type, typeVersion, parameters, extra = {}) => ({
-			id: `4e9a0000-0000-4000-8000-00000000000${n}`,
-			name,
-			type,
-			typeVersion,
-			position: [n * 220, 0],
-			parameters,
-			...extra,
-		});
 		const id = await importWorkflow(n8n, {
 			name: 'request: three attachments',
 			nodes: [
-				node(0, 'Start', 'n8n-nodes-base.manualTrigger', 1, {}),
-				node(1, 'Attachments', 'n8n-nodes-base.code', 2, { jsCode: await attachmentsCode() }),
-				node(
-					2,
+				workflowNode('Start', 'n8n-nodes-base.manualTrigger'),
+				workflowNode(
+					'Attachments',
+					'n8n-nodes-base.code',
+					{ jsCode: await attachmentsCode() },
+					{ typeVersion: 2 },
+				),
+				workflowNode(
 					'Extract',
 					`${PACKAGE.name}.vlmRunRequest`,
-					1,
 					{
 						resource: 'prediction',
 						operation: 'extract',
@@ -101,7 +98,12 @@ describe('request', { timeout: 240_000 }, () => {
 		);
 		const [invoice, receipt, memo] = nodeOutput(result.run, 'Extract');
 		assert.deepEqual(
-			[invoice, receipt, memo].map(({ vlmrun }) => [vlmrun.binaryProperty, vlmrun.fileName, vlmrun.domain, vlmrun.status]),
+			[invoice, receipt, memo].map(({ vlmrun }) => [
+				vlmrun.binaryProperty,
+				vlmrun.fileName,
+				vlmrun.domain,
+				vlmrun.status,
+			]),
 			[
 				['invoice', 'invoice-1.pdf', 'document.invoice', 'completed'],
 				['receipt', 'receipt.png', 'document.receipt', 'completed'],
@@ -110,12 +112,19 @@ describe('request', { timeout: 240_000 }, () => {
 		);
 		assert.equal(typeof invoice.invoice_id, 'string');
 		assert.equal(typeof invoice.total, 'number');
-		assert.ok('total' in receipt || 'merchant_name' in receipt, `receipt fields: ${Object.keys(receipt)}`);
+		assert.ok(
+			'total' in receipt || 'merchant_name' in receipt,
+			`receipt fields: ${Object.keys(receipt)}`,
+		);
 		assert.ok(Array.isArray(memo.segments) && memo.segments.length > 0, 'transcript segments');
 
 		const [upload] = emulator.requests({ method: 'POST', path: '/files' });
 		assert.ok(upload, 'the PDF was uploaded');
-		assert.equal(emulator.requests({ method: 'POST', path: '/files' }).length, 2, 'the PDF and the MP3 are uploaded');
+		assert.equal(
+			emulator.requests({ method: 'POST', path: '/files' }).length,
+			2,
+			'the PDF and the MP3 are uploaded',
+		);
 		const [image] = emulator.requests({ method: 'POST', path: '/image/generate' });
 		assert.match(image.body.images[0], /^data:image\/png;base64,/);
 		const [audio] = emulator.requests({ method: 'POST', path: '/audio/generate' });
