@@ -1,7 +1,5 @@
 export type Modality = 'image' | 'document' | 'audio' | 'video';
 
-export const MODALITIES: Modality[] = ['image', 'document', 'audio', 'video'];
-
 const BY_MIME: Record<string, Modality> = {
 	'image/png': 'image',
 	'image/jpeg': 'image',
