@@ -8,10 +8,16 @@ function clean() {
 
 function compile() {
 	return new Promise((resolve, reject) => {
-		const tsc = spawn(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.json'], {
-			stdio: 'inherit',
-		});
-		tsc.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`tsc exited with ${code}`))));
+		const tsc = spawn(
+			process.execPath,
+			[require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.json'],
+			{
+				stdio: 'inherit',
+			},
+		);
+		tsc.on('exit', (code) =>
+			code === 0 ? resolve() : reject(new Error(`tsc exited with ${code}`)),
+		);
 	});
 }
 

@@ -11,7 +11,9 @@ const TICKS_PER_SECOND = (() => {
 })();
 
 function pids() {
-	return readdirSync('/proc').filter((name) => /^\d+$/.test(name)).map(Number);
+	return readdirSync('/proc')
+		.filter((name) => /^\d+$/.test(name))
+		.map(Number);
 }
 
 function read(path) {
@@ -41,7 +43,8 @@ export function groupCpuMs(pgid) {
 	let total = 0;
 	for (const pid of pids()) {
 		const fields = statFields(pid);
-		if (fields && Number(fields[2]) === pgid) total += ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+		if (fields && Number(fields[2]) === pgid)
+			total += ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
 	}
 	return total;
 }
@@ -50,7 +53,8 @@ export function groupCpuMs(pgid) {
 export function memory(pid) {
 	const status = read(`/proc/${pid}/status`);
 	if (!status) return undefined;
-	const kb = (name) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN) * 1024;
+	const kb = (name) =>
+		Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN) * 1024;
 	return { rss: kb('VmRSS'), hwm: kb('VmHWM') };
 }
 

@@ -41,7 +41,15 @@ import {
 import { N8N_VERSION, provision } from '../test/e2e/provision.mjs';
 import { findN8nProcess, groupCpuMs, processCpuMs, sampleMemory } from './proc.mjs';
 import { markdown, svg } from './report.mjs';
-import { chainWorkflow, extract, manualTrigger, readFiles, webhookTrigger, writeImages, writeVideo } from './workflows.mjs';
+import {
+	chainWorkflow,
+	extract,
+	manualTrigger,
+	readFiles,
+	webhookTrigger,
+	writeImages,
+	writeVideo,
+} from './workflows.mjs';
 
 const ALL = ['throughput', 'overhead', 'memory', 'polling', 'scaling'];
 const args = process.argv.slice(2);
@@ -49,7 +57,10 @@ const OUT_DIR = join(REPO_ROOT, 'bench-output');
 const quick = args.includes('--quick');
 const toDocs = args.includes('--docs');
 const profile = args.includes('--profile');
-const apiLatencyMs = Number(/^--api-latency=(\d+)$/.exec(args.find((arg) => arg.startsWith('--api-latency=')) ?? '')?.[1] ?? 0);
+const apiLatencyMs = Number(
+	/^--api-latency=(\d+)$/.exec(args.find((arg) => arg.startsWith('--api-latency=')) ?? '')?.[1] ??
+		0,
+);
 const unknown = args.filter((arg) => !arg.startsWith('--') && !ALL.includes(arg));
 if (unknown.length) {
 	console.error(`Unknown measurement(s): ${unknown.join(', ')}. Choose from: ${ALL.join(', ')}.`);
@@ -78,9 +89,26 @@ if (args.includes('--report')) {
 }
 
 const SIZES = quick
-	? { throughputItems: 40, overheadItems: 200, overheadRepeats: 1, videoBytes: 256 * 1024 ** 2, pollSeconds: [5, 12], callbackSeconds: 5, scaling: [10, 30, 100] }
-	: { throughputItems: 200, overheadItems: 1000, overheadRepeats: 5, videoBytes: 1024 ** 3, pollSeconds: [5, 30, 120], callbackSeconds: 120, scaling: [10, 30, 100, 300, 1000] };
-const numberFlag = (name) => /^--[a-z-]+=(.+)$/.exec(args.find((arg) => arg.startsWith(`--${name}=`)) ?? '')?.[1];
+	? {
+			throughputItems: 40,
+			overheadItems: 200,
+			overheadRepeats: 1,
+			videoBytes: 256 * 1024 ** 2,
+			pollSeconds: [5, 12],
+			callbackSeconds: 5,
+			scaling: [10, 30, 100],
+		}
+	: {
+			throughputItems: 200,
+			overheadItems: 1000,
+			overheadRepeats: 5,
+			videoBytes: 1024 ** 3,
+			pollSeconds: [5, 30, 120],
+			callbackSeconds: 120,
+			scaling: [10, 30, 100, 300, 1000],
+		};
+const numberFlag = (name) =>
+	/^--[a-z-]+=(.+)$/.exec(args.find((arg) => arg.startsWith(`--${name}=`)) ?? '')?.[1];
 if (numberFlag('items')) SIZES.throughputItems = Number(numberFlag('items'));
 const CONCURRENCIES = numberFlag('concurrency')?.split(',').map(Number) ?? [1, 5, 10, 20];
 const OVERHEAD_CONCURRENCY = 100;
@@ -111,27 +139,48 @@ const results = {
 };
 
 async function emulator(options) {
-	const instance = await startEmulator({ jobMode: 'time', jobDurationMs: 1000, latencyMs: apiLatencyMs, ...options });
+	const instance = await startEmulator({
+		jobMode: 'time',
+		jobDurationMs: 1000,
+		latencyMs: apiLatencyMs,
+		...options,
+	});
 	emulators.push(instance);
 	return instance;
 }
 
 function compileTests() {
-	const tsc = spawnSync(process.execPath, [join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'test/tsconfig.json'], {
-		cwd: REPO_ROOT,
-		encoding: 'utf8',
-	});
-	if (tsc.status !== 0) log(`tsc -p test/tsconfig.json reported errors (the emulator is emitted anyway):\n${tsc.stdout}${tsc.stderr}`);
+	const tsc = spawnSync(
+		process.execPath,
+		[join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'test/tsconfig.json'],
+		{
+			cwd: REPO_ROOT,
+			encoding: 'utf8',
+		},
+	);
+	if (tsc.status !== 0)
+		log(
+			`tsc -p test/tsconfig.json reported errors (the emulator is emitted anyway):\n${tsc.stdout}${tsc.stderr}`,
+		);
 }
 
-const predictionPolls = (instance) => instance.requests({ method: 'GET', path: /^\/predictions\/[^/]+$/ }).length;
+const predictionPolls = (instance) =>
+	instance.requests({ method: 'GET', path: /^\/predictions\/[^/]+$/ }).length;
 
 /** The Extract node's run in a CLI result: { wallMs, items, errors }. */
 function extractRun(run) {
 	const task = run?.data?.resultData?.runData?.Extract?.[0];
-	if (!task) throw new Error(`Extract did not run: ${JSON.stringify(run?.data?.resultData?.error ?? {}).slice(0, 500)}`);
+	if (!task)
+		throw new Error(
+			`Extract did not run: ${JSON.stringify(run?.data?.resultData?.error ?? {}).slice(0, 500)}`,
+		);
 	const items = task.data?.main?.[0] ?? [];
-	return { wallMs: task.executionTime, startTime: task.startTime, items: items.length, errors: items.filter((item) => item.json?.error).length };
+	return {
+		wallMs: task.executionTime,
+		startTime: task.startTime,
+		items: items.length,
+		errors: items.filter((item) => item.json?.error).length,
+	};
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -148,7 +197,9 @@ async function main() {
 		env: {
 			N8N_RESTRICT_FILE_ACCESS_TO: filesDir,
 			N8N_DEFAULT_BINARY_DATA_MODE: 'filesystem',
-			...(profile ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${join(OUT_DIR, 'profiles')}` } : {}),
+			...(profile
+				? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${join(OUT_DIR, 'profiles')}` }
+				: {}),
 		},
 	});
 	const credential = { id: 'vlmCredBench0001', name: 'VLM Run (emulator)', type: 'vlmRunApi' };
@@ -159,41 +210,106 @@ async function main() {
 	if (selected.has('polling')) {
 		for (const seconds of SIZES.pollSeconds) {
 			const instance = await emulator({ jobDurationMs: seconds * 1000 });
-			polling.push({ seconds, instance, credential: { id: `vlmCredPoll${String(seconds).padStart(5, '0')}`, name: `VLM Run (${seconds} s jobs)`, type: 'vlmRunApi' } });
+			polling.push({
+				seconds,
+				instance,
+				credential: {
+					id: `vlmCredPoll${String(seconds).padStart(5, '0')}`,
+					name: `VLM Run (${seconds} s jobs)`,
+					type: 'vlmRunApi',
+				},
+			});
 		}
 		const secret = 'whsec-bench-callback';
-		const instance = await emulator({ jobDurationMs: SIZES.callbackSeconds * 1000, webhookSecret: secret, webhookRetryDelaysMs: [1000, 2000] });
-		polling.push({ seconds: SIZES.callbackSeconds, callback: true, instance, secret, credential: { id: 'vlmCredPollCallbk', name: 'VLM Run (callback)', type: 'vlmRunApi' } });
+		const instance = await emulator({
+			jobDurationMs: SIZES.callbackSeconds * 1000,
+			webhookSecret: secret,
+			webhookRetryDelaysMs: [1000, 2000],
+		});
+		polling.push({
+			seconds: SIZES.callbackSeconds,
+			callback: true,
+			instance,
+			secret,
+			credential: { id: 'vlmCredPollCallbk', name: 'VLM Run (callback)', type: 'vlmRunApi' },
+		});
 		for (const entry of polling) {
-			creds.push({ ...entry.credential, data: { apiKey: entry.instance.apiKey, baseUrl: entry.instance.baseUrl, ...(entry.secret ? { webhookSecret: entry.secret } : {}) } });
+			creds.push({
+				...entry.credential,
+				data: {
+					apiKey: entry.instance.apiKey,
+					baseUrl: entry.instance.baseUrl,
+					...(entry.secret ? { webhookSecret: entry.secret } : {}),
+				},
+			});
 		}
 	}
 	await importCredentials(n8n, creds);
 
 	// Input files.
 	const dirs = {};
-	if (selected.has('throughput')) dirs.throughput = writeImages(join(filesDir, 'throughput'), SIZES.throughputItems);
-	if (selected.has('overhead')) dirs.overhead = writeImages(join(filesDir, 'overhead'), SIZES.overheadItems);
-	if (selected.has('scaling')) for (const n of SIZES.scaling) dirs[`scale${n}`] = writeImages(join(filesDir, `scale-${n}`), n);
+	if (selected.has('throughput'))
+		dirs.throughput = writeImages(join(filesDir, 'throughput'), SIZES.throughputItems);
+	if (selected.has('overhead'))
+		dirs.overhead = writeImages(join(filesDir, 'overhead'), SIZES.overheadItems);
+	if (selected.has('scaling'))
+		for (const n of SIZES.scaling) dirs[`scale${n}`] = writeImages(join(filesDir, `scale-${n}`), n);
 
 	// Workflows, imported in one CLI call.
 	const workflows = [];
-	const add = (key, workflow) => workflows.push({ key, workflow, published: workflow.nodes[0].type === 'n8n-nodes-base.webhook' });
+	const add = (key, workflow) =>
+		workflows.push({
+			key,
+			workflow,
+			published: workflow.nodes[0].type === 'n8n-nodes-base.webhook',
+		});
 	if (selected.has('throughput')) {
-		for (const c of CONCURRENCIES) add(`throughput${c}`, chainWorkflow(`bench: throughput c=${c}`, [manualTrigger(), readFiles(`${dirs.throughput}/*.png`), extract(credential, { maxConcurrency: c })]));
+		for (const c of CONCURRENCIES)
+			add(
+				`throughput${c}`,
+				chainWorkflow(`bench: throughput c=${c}`, [
+					manualTrigger(),
+					readFiles(`${dirs.throughput}/*.png`),
+					extract(credential, { maxConcurrency: c }),
+				]),
+			);
 	}
 	if (selected.has('memory')) {
 		const video = join(filesDir, 'memory', 'video.mp4');
-		add('memoryBaseline', chainWorkflow('bench: memory baseline', [manualTrigger(), readFiles(video)]));
-		add('memoryUpload', chainWorkflow('bench: memory upload', [manualTrigger(), readFiles(video), extract(credential, { domain: 'video.transcription' })]));
+		add(
+			'memoryBaseline',
+			chainWorkflow('bench: memory baseline', [manualTrigger(), readFiles(video)]),
+		);
+		add(
+			'memoryUpload',
+			chainWorkflow('bench: memory upload', [
+				manualTrigger(),
+				readFiles(video),
+				extract(credential, { domain: 'video.transcription' }),
+			]),
+		);
 	}
 	const withExtract = (key, dir, concurrency) =>
-		add(`${key}Node`, chainWorkflow(`bench: ${key}`, [webhookTrigger(`bench-${key}`), readFiles(`${dir}/*.png`), extract(credential, { maxConcurrency: concurrency })]));
+		add(
+			`${key}Node`,
+			chainWorkflow(`bench: ${key}`, [
+				webhookTrigger(`bench-${key}`),
+				readFiles(`${dir}/*.png`),
+				extract(credential, { maxConcurrency: concurrency }),
+			]),
+		);
 	if (selected.has('overhead')) {
-		add('overheadBaseline', chainWorkflow('bench: overhead baseline', [webhookTrigger('bench-overhead-baseline'), readFiles(`${dirs.overhead}/*.png`)]));
+		add(
+			'overheadBaseline',
+			chainWorkflow('bench: overhead baseline', [
+				webhookTrigger('bench-overhead-baseline'),
+				readFiles(`${dirs.overhead}/*.png`),
+			]),
+		);
 		withExtract('overhead', dirs.overhead, OVERHEAD_CONCURRENCY);
 	}
-	if (selected.has('scaling')) for (const n of SIZES.scaling) withExtract(`scale${n}`, dirs[`scale${n}`], SCALING_CONCURRENCY);
+	if (selected.has('scaling'))
+		for (const n of SIZES.scaling) withExtract(`scale${n}`, dirs[`scale${n}`], SCALING_CONCURRENCY);
 	for (const entry of polling) {
 		const key = entry.callback ? 'pollCallback' : `poll${entry.seconds}`;
 		entry.key = key;
@@ -201,11 +317,22 @@ async function main() {
 			key,
 			chainWorkflow(`bench: ${key}`, [
 				webhookTrigger(`bench-${key}`, entry.callback ? 'onReceived' : 'lastNode'),
-				extract(entry.credential, { urls: `https://files.example.com/${key}.pdf`, domain: 'document.invoice', completion: entry.callback ? 'waitForCallback' : undefined }),
+				extract(entry.credential, {
+					urls: `https://files.example.com/${key}.pdf`,
+					domain: 'document.invoice',
+					completion: entry.callback ? 'waitForCallback' : undefined,
+				}),
 			]),
 		);
 	}
-	const ids = Object.fromEntries((await importWorkflows(n8n, workflows.map(({ workflow }) => workflow))).map((id, i) => [workflows[i].key, id]));
+	const ids = Object.fromEntries(
+		(
+			await importWorkflows(
+				n8n,
+				workflows.map(({ workflow }) => workflow),
+			)
+		).map((id, i) => [workflows[i].key, id]),
+	);
 
 	// ---- CLI measurements ----
 	if (selected.has('throughput')) results.throughput = await measureThroughput(n8n, main, ids);
@@ -218,13 +345,17 @@ async function main() {
 		server = await startServer(n8n);
 		const pgid = findN8nProcess(n8n.dir, ['start']);
 		if (!pgid) throw new Error('could not find the n8n server process');
-		for (const { key, published } of workflows) if (published) await server.publishWorkflow(ids[key]);
+		for (const { key, published } of workflows)
+			if (published) await server.publishWorkflow(ids[key]);
 		if (selected.has('polling')) results.polling = await measurePolling(server, polling, ids);
 		if (selected.has('overhead') || selected.has('scaling')) {
 			main.configure({ jobMode: 'time', jobDurationMs: 0, latencyMs: apiLatencyMs });
 			const runner = webhookRunner(server, pgid, ids);
-			await runner.warmUp(`scale${SIZES.scaling[0]}Node` in ids ? `scale${SIZES.scaling[0]}Node` : 'overheadNode');
-			if (selected.has('overhead')) results.overhead = await measureOverhead(runner, await runner.idleCpuRate());
+			await runner.warmUp(
+				`scale${SIZES.scaling[0]}Node` in ids ? `scale${SIZES.scaling[0]}Node` : 'overheadNode',
+			);
+			if (selected.has('overhead'))
+				results.overhead = await measureOverhead(runner, await runner.idleCpuRate());
 			if (selected.has('scaling')) results.scaling = await measureScaling(runner);
 		}
 	}
@@ -253,7 +384,9 @@ async function measureThroughput(n8n, main, ids) {
 			pollsPerItem: predictionPolls(main) / items,
 			errors: run.errors,
 		});
-		log(`  → ${(run.wallMs / 1000).toFixed(1)} s, ratio ${(run.wallMs / 1000 / floorS).toFixed(3)}`);
+		log(
+			`  → ${(run.wallMs / 1000).toFixed(1)} s, ratio ${(run.wallMs / 1000 / floorS).toFixed(3)}`,
+		);
 	}
 	return { items, jobSeconds: 1, runs };
 }
@@ -277,7 +410,9 @@ async function measureMemory(n8n, main, ids) {
 		const sample = sampler.stop();
 		if (result.code !== 0) throw new Error(result.error);
 		if (!sample.samples) throw new Error(`no memory samples of the n8n process (${key})`);
-		log(`  ${key}: peak RSS ${(sample.peakHwm / 1024 ** 2).toFixed(0)} MiB in ${seconds.toFixed(1)} s`);
+		log(
+			`  ${key}: peak RSS ${(sample.peakHwm / 1024 ** 2).toFixed(0)} MiB in ${seconds.toFixed(1)} s`,
+		);
 		return { peak: sample.peakHwm, seconds, run: result.run };
 	};
 	log('memory: baseline (Read Files only)');
@@ -329,10 +464,19 @@ function webhookRunner(server, pgid, ids) {
 		const cpuMs = groupCpuMs(pgid) - cpu0;
 		const elapsedMs = Date.now() - t0;
 		const execution = await latestExecution(ids[key]);
-		if (execution.status !== 'success') throw new Error(`${key}: execution ${execution.id} ended ${execution.status}`);
+		if (execution.status !== 'success')
+			throw new Error(`${key}: execution ${execution.id} ended ${execution.status}`);
 		const task = execution.data?.resultData?.runData?.Extract?.[0];
-		const nodeCpuMs = task ? cpuBetween(trace, task.startTime, task.startTime + task.executionTime) : undefined;
-		return { cpuMs, elapsedMs, nodeWallMs: task?.executionTime, nodeCpuMs, outputItems: task?.data?.main?.[0]?.length };
+		const nodeCpuMs = task
+			? cpuBetween(trace, task.startTime, task.startTime + task.executionTime)
+			: undefined;
+		return {
+			cpuMs,
+			elapsedMs,
+			nodeWallMs: task?.executionTime,
+			nodeCpuMs,
+			outputItems: task?.data?.main?.[0]?.length,
+		};
 	};
 	return {
 		runOnce,
@@ -378,10 +522,13 @@ async function measureOverhead(runner, idleRate) {
 		log(`overhead: round ${i + 1} of ${SIZES.overheadRepeats}`);
 		baseline.push(netCpu(await runner.runOnce('overheadBaseline'), idleRate));
 		const run = await runner.runOnce('overheadNode');
-		if (run.outputItems !== items) throw new Error(`overhead: Extract output ${run.outputItems} items, expected ${items}`);
+		if (run.outputItems !== items)
+			throw new Error(`overhead: Extract output ${run.outputItems} items, expected ${items}`);
 		withNode.push(netCpu(run, idleRate));
 		nodeWindow.push(run.nodeCpuMs);
-		log(`  baseline ${baseline.at(-1).toFixed(0)} ms, with Extract ${withNode.at(-1).toFixed(0)} ms (${run.nodeCpuMs.toFixed(0)} ms while Extract ran)`);
+		log(
+			`  baseline ${baseline.at(-1).toFixed(0)} ms, with Extract ${withNode.at(-1).toFixed(0)} ms (${run.nodeCpuMs.toFixed(0)} ms while Extract ran)`,
+		);
 	}
 	const baselineCpuMs = median(baseline);
 	const withNodeCpuMs = median(withNode);
@@ -407,7 +554,8 @@ async function measureScaling(runner) {
 		for (let i = 0; i < repeats; i++) {
 			log(`scaling: ${n} items${repeats > 1 ? ` (${i + 1}/${repeats})` : ''}`);
 			const run = await runner.runOnce(`scale${n}Node`);
-			if (run.outputItems !== n) throw new Error(`scaling: Extract output ${run.outputItems} items, expected ${n}`);
+			if (run.outputItems !== n)
+				throw new Error(`scaling: Extract output ${run.outputItems} items, expected ${n}`);
 			wallMs.push(run.nodeWallMs);
 			cpuMs.push(run.nodeCpuMs);
 		}
@@ -421,7 +569,9 @@ async function measureScaling(runner) {
 			ratioToFloor: wall / floorMs,
 			cpuMsPerItem: median(cpuMs) / n,
 		});
-		log(`  → ${(wall / n).toFixed(0)} ms wall, ${runs.at(-1).cpuMsPerItem.toFixed(2)} ms CPU per item`);
+		log(
+			`  → ${(wall / n).toFixed(0)} ms wall, ${runs.at(-1).cpuMsPerItem.toFixed(2)} ms CPU per item`,
+		);
 	}
 	return { concurrency: SCALING_CONCURRENCY, runs };
 }
@@ -432,10 +582,16 @@ async function measureScaling(runner) {
 async function measurePolling(server, polling, ids) {
 	for (const entry of polling) entry.instance.clearRequests();
 	const longest = Math.max(...polling.map((entry) => entry.seconds));
-	log(`polling: ${polling.map((entry) => `${entry.seconds} s${entry.callback ? ' (callback)' : ''}`).join(', ')} jobs at once; about ${Math.ceil(longest * 1.1)} s`);
+	log(
+		`polling: ${polling.map((entry) => `${entry.seconds} s${entry.callback ? ' (callback)' : ''}`).join(', ')} jobs at once; about ${Math.ceil(longest * 1.1)} s`,
+	);
 	const started = Date.now();
 	const done = polling.map(async (entry) => {
-		const response = await server.callWebhook(`/webhook/bench-${entry.key}`, { method: 'POST', json: {} }, 900_000);
+		const response = await server.callWebhook(
+			`/webhook/bench-${entry.key}`,
+			{ method: 'POST', json: {} },
+			900_000,
+		);
 		await response.text();
 		if (!response.ok) throw new Error(`${entry.key}: webhook answered ${response.status}`);
 		const execution = await server.waitForExecution(
@@ -459,11 +615,16 @@ async function measurePolling(server, polling, ids) {
 	const outcomes = await Promise.all(done);
 	log(`polling: done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 	for (const outcome of outcomes) {
-		if (outcome.status !== 'success' || !outcome.completed) throw new Error(`polling: ${outcome.entry.key} ended ${outcome.status}`);
+		if (outcome.status !== 'success' || !outcome.completed)
+			throw new Error(`polling: ${outcome.entry.key} ended ${outcome.status}`);
 	}
 	const waitForResult = outcomes
 		.filter((outcome) => !outcome.entry.callback)
-		.map((outcome) => ({ jobSeconds: outcome.entry.seconds, statusRequests: outcome.statusRequests, nodeSeconds: outcome.nodeSeconds }));
+		.map((outcome) => ({
+			jobSeconds: outcome.entry.seconds,
+			statusRequests: outcome.statusRequests,
+			nodeSeconds: outcome.nodeSeconds,
+		}));
 	const callback = outcomes.find((outcome) => outcome.entry.callback);
 	return {
 		waitForResult,
@@ -496,5 +657,7 @@ try {
 
 results.meta.durationS = Math.round((Date.now() - started) / 1000);
 writeOutputs(results);
-log(`wrote bench-output/bench.json, bench.md, bench.svg${toDocs ? ' and docs/bench.svg' : ''} in ${results.meta.durationS} s`);
+log(
+	`wrote bench-output/bench.json, bench.md, bench.svg${toDocs ? ' and docs/bench.svg' : ''} in ${results.meta.durationS} s`,
+);
 process.exit(failed ? 1 : 0);

@@ -50,15 +50,28 @@ export const webhookTrigger = (path, responseMode = 'lastNode') =>
 		'Start',
 		'n8n-nodes-base.webhook',
 		2.1,
-		{ httpMethod: 'POST', path, responseMode, ...(responseMode === 'lastNode' ? { responseData: 'noData' } : {}), options: {} },
+		{
+			httpMethod: 'POST',
+			path,
+			responseMode,
+			...(responseMode === 'lastNode' ? { responseData: 'noData' } : {}),
+			options: {},
+		},
 		{ webhookId: randomUUID() },
 	);
 
 export const readFiles = (selector) =>
-	node('Read Files', 'n8n-nodes-base.readWriteFile', 1.1, { operation: 'read', fileSelector: selector, options: {} });
+	node('Read Files', 'n8n-nodes-base.readWriteFile', 1.1, {
+		operation: 'read',
+		fileSelector: selector,
+		options: {},
+	});
 
 /** VLM Run Request → Extract. */
-export function extract(credential, { maxConcurrency = 5, domain = 'document.receipt', completion, urls, timeout } = {}) {
+export function extract(
+	credential,
+	{ maxConcurrency = 5, domain = 'document.receipt', completion, urls, timeout } = {},
+) {
 	return node(
 		'Extract',
 		REQUEST_NODE,
@@ -81,7 +94,8 @@ export function chainWorkflow(name, nodes) {
 	const connections = {};
 	nodes.forEach((current, i) => {
 		current.position = [i * 220, 0];
-		if (i > 0) connections[nodes[i - 1].name] = { main: [[{ node: current.name, type: 'main', index: 0 }]] };
+		if (i > 0)
+			connections[nodes[i - 1].name] = { main: [[{ node: current.name, type: 'main', index: 0 }]] };
 	});
 	return { name, nodes, connections, settings: { executionOrder: 'v1' } };
 }

@@ -26,7 +26,14 @@ import { join } from 'node:path';
 
 import { startDovecot, ensureSystemDeps } from '../test/e2e/dovecot.mjs';
 import { EXAMPLES, WORKFLOWS, exampleUrls, importExamples } from '../test/e2e/examples.mjs';
-import { OWNER, REPO_ROOT, installPackage, packPackage, startEmulator, startServer } from '../test/e2e/n8n.mjs';
+import {
+	OWNER,
+	REPO_ROOT,
+	installPackage,
+	packPackage,
+	startEmulator,
+	startServer,
+} from '../test/e2e/n8n.mjs';
 import { N8N_VERSION, cacheDir, provision } from '../test/e2e/provision.mjs';
 
 const once = process.argv.includes('--once');
@@ -107,11 +114,16 @@ function compileTestsIfStale() {
 			return !existsSync(js) || statSync(js).mtimeMs < statSync(src).mtimeMs;
 		});
 	if (!stale(srcDir, outDir)) return false;
-	const tsc = spawnSync(process.execPath, [join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'test/tsconfig.json'], {
-		cwd: REPO_ROOT,
-		encoding: 'utf8',
-	});
-	if (!existsSync(join(outDir, 'index.js'))) throw new Error(`tsc -p test/tsconfig.json produced no emulator:\n${tsc.stdout}${tsc.stderr}`);
+	const tsc = spawnSync(
+		process.execPath,
+		[join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'test/tsconfig.json'],
+		{
+			cwd: REPO_ROOT,
+			encoding: 'utf8',
+		},
+	);
+	if (!existsSync(join(outDir, 'index.js')))
+		throw new Error(`tsc -p test/tsconfig.json produced no emulator:\n${tsc.stdout}${tsc.stderr}`);
 	return true;
 }
 
@@ -119,49 +131,99 @@ async function vlmrunBackend() {
 	if (process.env.VLMRUN_API_KEY) {
 		const baseUrl = process.env.VLMRUN_BASE_URL || 'https://api.vlm.run/v1';
 		say(`using the real VLM Run API at ${baseUrl} (VLMRUN_API_KEY is set)`);
-		return { apiKey: process.env.VLMRUN_API_KEY, baseUrl, webhookSecret: process.env.VLMRUN_WEBHOOK_SECRET ?? '', real: true };
+		return {
+			apiKey: process.env.VLMRUN_API_KEY,
+			baseUrl,
+			webhookSecret: process.env.VLMRUN_WEBHOOK_SECRET ?? '',
+			real: true,
+		};
 	}
-	await step('compiling the VLM Run emulator (test/ → .cache/test-dist)', async () => compileTestsIfStale());
+	await step('compiling the VLM Run emulator (test/ → .cache/test-dist)', async () =>
+		compileTestsIfStale(),
+	);
 	const emulator = await step('starting the VLM Run emulator', async () =>
-		startEmulator({ jobMode: 'time', jobDurationMs: 1500, webhookSecret: WEBHOOK_SECRET, webhookRetryDelaysMs: [500, 2000, 5000] }),
+		startEmulator({
+			jobMode: 'time',
+			jobDurationMs: 1500,
+			webhookSecret: WEBHOOK_SECRET,
+			webhookRetryDelaysMs: [500, 2000, 5000],
+		}),
 	);
 	started.push({ name: 'emulator', stop: () => emulator.close() });
-	return { apiKey: emulator.apiKey, baseUrl: emulator.baseUrl, webhookSecret: WEBHOOK_SECRET, real: false, emulator };
+	return {
+		apiKey: emulator.apiKey,
+		baseUrl: emulator.baseUrl,
+		webhookSecret: WEBHOOK_SECRET,
+		real: false,
+		emulator,
+	};
 }
 
 async function main() {
-	say(`${once ? 'npm run demo -- --once' : 'npm run demo'}: n8n ${N8N_VERSION} with n8n-nodes-vlmrun and the example workflows`);
+	say(
+		`${once ? 'npm run demo -- --once' : 'npm run demo'}: n8n ${N8N_VERSION} with n8n-nodes-vlmrun and the example workflows`,
+	);
 	if (!(await portIsFree(PORT))) {
-		throw new Error(`127.0.0.1:${PORT} is in use (another n8n or demo?). Stop it, or set VLMRUN_DEMO_PORT.`);
+		throw new Error(
+			`127.0.0.1:${PORT} is in use (another n8n or demo?). Stop it, or set VLMRUN_DEMO_PORT.`,
+		);
 	}
-	const runtime = await step(`provisioning Node 24 + n8n ${N8N_VERSION} (first run: several minutes, progress below)`, provision);
+	const runtime = await step(
+		`provisioning Node 24 + n8n ${N8N_VERSION} (first run: several minutes, progress below)`,
+		provision,
+	);
 	await mkdir(DEMO_DIR, { recursive: true });
-	const tarball = await step('building and packing the package', async () => packPackage({ destDir: DEMO_DIR }));
+	const tarball = await step('building and packing the package', async () =>
+		packPackage({ destDir: DEMO_DIR }),
+	);
 
 	const dir = join(DEMO_DIR, 'n8n');
 	const userFolder = join(dir, 'home');
 	await mkdir(userFolder, { recursive: true });
-	const installed = await step(`installing it into the demo user folder (${join(userFolder, '.n8n', 'nodes')})`, async () =>
-		installPackage(userFolder, { tarball }),
+	const installed = await step(
+		`installing it into the demo user folder (${join(userFolder, '.n8n', 'nodes')})`,
+		async () => installPackage(userFolder, { tarball }),
 	);
-	const ctx = { ...runtime, dir, userFolder, port: PORT, url: `http://127.0.0.1:${PORT}`, env: {}, installed };
+	const ctx = {
+		...runtime,
+		dir,
+		userFolder,
+		port: PORT,
+		url: `http://127.0.0.1:${PORT}`,
+		env: {},
+		installed,
+	};
 
 	const vlmrun = await vlmrunBackend();
 	await step('checking system packages (dovecot)', async () => ensureSystemDeps('dovecot'));
 	// A new mailbox in a temporary folder for each run (removed at the end); importing the examples
 	// resets what the Email Trigger remembers of the previous run's mailbox.
-	const imap = await step('starting the IMAP mailbox (dovecot on 127.0.0.1)', async () => startDovecot({ password: 'invoices-demo' }));
+	const imap = await step('starting the IMAP mailbox (dovecot on 127.0.0.1)', async () =>
+		startDovecot({ password: 'invoices-demo' }),
+	);
 	started.push({ name: 'dovecot', stop: () => imap.stop() });
 
-	await step('importing the credentials and the example workflows', async () => importExamples(ctx, { vlmrun, imap }));
-	const server = await step(`starting n8n on ${ctx.url}`, async () => startServer(ctx, { timeoutMs: 180_000 }));
+	await step('importing the credentials and the example workflows', async () =>
+		importExamples(ctx, { vlmrun, imap }),
+	);
+	const server = await step(`starting n8n on ${ctx.url}`, async () =>
+		startServer(ctx, { timeoutMs: 180_000 }),
+	);
 	started.push({ name: 'n8n', stop: () => server.stop() });
 
 	const { nodes } = await server.nodeTypes();
 	const hasTrigger = nodes.some((node) => node.name === TRIGGER_TYPE);
 	const skipped = new Map();
-	if (!hasTrigger) skipped.set('asyncPipeline', 'the VLM Run Trigger is not registered by this build of the package');
-	else if (vlmrun.real) skipped.set('asyncPipeline', 'VLM Run cannot reach callbacks on 127.0.0.1; use a public N8N_WEBHOOK_URL to try it');
+	if (!hasTrigger)
+		skipped.set(
+			'asyncPipeline',
+			'the VLM Run Trigger is not registered by this build of the package',
+		);
+	else if (vlmrun.real)
+		skipped.set(
+			'asyncPipeline',
+			'VLM Run cannot reach callbacks on 127.0.0.1; use a public N8N_WEBHOOK_URL to try it',
+		);
 	await step('publishing the example workflows', async () => {
 		for (const [key, id] of Object.entries(WORKFLOWS)) {
 			if (skipped.has('asyncPipeline') && key.startsWith('async') && !hasTrigger) continue;
@@ -189,14 +251,18 @@ async function main() {
 	say(`running example ${first.title}`);
 	const result = await first.run({ server, imap });
 	process.stdout.write(result.lines.map((line) => `    ${line}`).join('\n') + '\n');
-	process.stdout.write(`    (execution ${result.execution.id}: ${ctx.url}/workflow/${WORKFLOWS.invoiceInbox}/executions/${result.execution.id})\n\n`);
+	process.stdout.write(
+		`    (execution ${result.execution.id}: ${ctx.url}/workflow/${WORKFLOWS.invoiceInbox}/executions/${result.execution.id})\n\n`,
+	);
 	say('ready. Open the editor, log in, and look at the example workflows.');
 	if (process.stdin.isTTY) {
 		say('press Enter to mail another invoice email to the mailbox, Ctrl-C to stop everything');
 		process.stdin.on('data', () => {
 			void first
 				.run({ server, imap })
-				.then((again) => process.stdout.write(again.lines.map((line) => `    ${line}`).join('\n') + '\n'))
+				.then((again) =>
+					process.stdout.write(again.lines.map((line) => `    ${line}`).join('\n') + '\n'),
+				)
 				.catch((error) => say(`example 1 failed: ${error.message}`));
 		});
 	} else {
@@ -218,10 +284,20 @@ async function runAll(server, imap, skipped) {
 		try {
 			const result = await example.run({ server, imap });
 			process.stdout.write(result.lines.map((line) => `    ${line}`).join('\n') + '\n');
-			rows.push({ example, status: 'ok', detail: `execution ${result.execution?.id ?? result.results?.id}`, time: seconds(since) });
+			rows.push({
+				example,
+				status: 'ok',
+				detail: `execution ${result.execution?.id ?? result.results?.id}`,
+				time: seconds(since),
+			});
 		} catch (error) {
 			say(`FAILED: ${error.message}`);
-			rows.push({ example, status: 'FAILED', detail: error.message.split('\n')[0], time: seconds(since) });
+			rows.push({
+				example,
+				status: 'FAILED',
+				detail: error.message.split('\n')[0],
+				time: seconds(since),
+			});
 		}
 	}
 	const failed = rows.filter((row) => row.status === 'FAILED').length;
@@ -229,7 +305,10 @@ async function runAll(server, imap, skipped) {
 		[
 			'',
 			'Summary',
-			...rows.map((row) => `  ${row.status.padEnd(7)} ${row.example.title.padEnd(76)} ${row.time.padStart(7)}  ${row.detail}`),
+			...rows.map(
+				(row) =>
+					`  ${row.status.padEnd(7)} ${row.example.title.padEnd(76)} ${row.time.padStart(7)}  ${row.detail}`,
+			),
 			'',
 			`examples: ${rows.filter((row) => row.status === 'ok').length} passed, ${failed} failed, ${rows.filter((row) => row.status === 'skipped').length} skipped (total ${seconds(startedAt)})`,
 			'',

@@ -16,7 +16,10 @@ const failures = [];
 
 function run(command, args, { capture = false } = {}) {
 	return new Promise((resolve) => {
-		const child = spawn(command, args, { cwd: root, stdio: ['ignore', capture ? 'pipe' : 'inherit', 'inherit'] });
+		const child = spawn(command, args, {
+			cwd: root,
+			stdio: ['ignore', capture ? 'pipe' : 'inherit', 'inherit'],
+		});
 		let output = '';
 		if (capture) {
 			child.stdout.on('data', (chunk) => {
@@ -51,7 +54,9 @@ async function step(name, command, args, after) {
 	const started = Date.now();
 	const { code, output } = await run(command, args, { capture: Boolean(after?.capture) });
 	after?.count?.(output);
-	console.log(`=== ${name}: ${code === 0 ? 'ok' : `failed (exit ${code})`} in ${((Date.now() - started) / 1000).toFixed(1)} s ===`);
+	console.log(
+		`=== ${name}: ${code === 0 ? 'ok' : `failed (exit ${code})`} in ${((Date.now() - started) / 1000).toFixed(1)} s ===`,
+	);
 	if (code !== 0) failures.push(name);
 }
 

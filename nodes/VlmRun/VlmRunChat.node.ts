@@ -1,5 +1,10 @@
 import { NodeConnectionTypes } from 'n8n-workflow';
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 
 import { operations, properties } from './chat';
 import { searchSkills } from './methods/listSearch';
@@ -12,7 +17,8 @@ export class VlmRunChat implements INodeType {
 		icon: { light: 'file:vlmrun.svg', dark: 'file:vlmrun.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ $parameter["model"] === "custom" ? $parameter["customModel"] : $parameter["model"] }}',
+		subtitle:
+			'={{ $parameter["model"] === "custom" ? $parameter["customModel"] : $parameter["model"] }}',
 		description:
 			'Chat with VLM Run Orion models about images, documents, audio and video: text or JSON answers, conversations that remember, streamed into the n8n chat',
 		defaults: { name: 'VLM Run Chat' },

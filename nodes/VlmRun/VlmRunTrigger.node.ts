@@ -18,13 +18,20 @@ export class VlmRunTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: 'On finished job',
-		description: 'Starts the workflow when VLM Run posts a finished prediction or agent execution to its callback URL',
+		description:
+			'Starts the workflow when VLM Run posts a finished prediction or agent execution to its callback URL',
 		defaults: { name: 'VLM Run Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: CREDENTIAL_NAME, required: false }],
 		webhooks: [
-			{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', responseData: '', path: 'webhook' },
+			{
+				name: 'default',
+				httpMethod: 'POST',
+				responseMode: 'onReceived',
+				responseData: '',
+				path: 'webhook',
+			},
 		],
 		properties: triggerProperties,
 	};

@@ -39,10 +39,24 @@ const VIEWPORT = { width: 1440, height: 900 };
 // The CDN files the hosted chat page asks for, from the npm packages they are published in.
 // @n8n/chat 1.37.0 is the version the CDN served when n8n 2.41.1 came out (the page asks for latest).
 const CDN_PACKAGES = [
-	{ spec: '@n8n/chat@1.37.0', dir: 'n8n-chat-1.37.0', prefix: /^\/npm\/@n8n\/chat(?:@[^/]+)?\/(.+)$/ },
-	{ spec: 'normalize.css@8.0.1', dir: 'normalize.css-8.0.1', prefix: /^\/npm\/normalize\.css(?:@[^/]+)?\/(.+)$/ },
+	{
+		spec: '@n8n/chat@1.37.0',
+		dir: 'n8n-chat-1.37.0',
+		prefix: /^\/npm\/@n8n\/chat(?:@[^/]+)?\/(.+)$/,
+	},
+	{
+		spec: 'normalize.css@8.0.1',
+		dir: 'normalize.css-8.0.1',
+		prefix: /^\/npm\/normalize\.css(?:@[^/]+)?\/(.+)$/,
+	},
 ];
-const CONTENT_TYPES = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css', '.ico': 'image/x-icon', '.json': 'application/json' };
+const CONTENT_TYPES = {
+	'.js': 'text/javascript',
+	'.mjs': 'text/javascript',
+	'.css': 'text/css',
+	'.ico': 'image/x-icon',
+	'.json': 'application/json',
+};
 
 /** Unpacks each CDN package once into <e2e cache>/cdn/<name-version>/package. */
 function ensureCdnPackages() {
@@ -51,10 +65,14 @@ function ensureCdnPackages() {
 		const target = join(root, dir);
 		if (existsSync(join(target, 'package', 'package.json'))) continue;
 		spawnSync('mkdir', ['-p', target]);
-		const pack = spawnSync('npm', ['pack', spec, '--json', '--pack-destination', target], { encoding: 'utf8' });
+		const pack = spawnSync('npm', ['pack', spec, '--json', '--pack-destination', target], {
+			encoding: 'utf8',
+		});
 		if (pack.status !== 0) throw new Error(`npm pack ${spec} failed: ${pack.stderr}`);
 		const [{ filename }] = JSON.parse(pack.stdout);
-		const untar = spawnSync('tar', ['-xzf', join(target, filename), '-C', target], { encoding: 'utf8' });
+		const untar = spawnSync('tar', ['-xzf', join(target, filename), '-C', target], {
+			encoding: 'utf8',
+		});
 		if (untar.status !== 0) throw new Error(`unpacking ${filename} failed: ${untar.stderr}`);
 	}
 	return root;
@@ -69,7 +87,12 @@ async function routeOffline(context, cdnRoot, blocked) {
 				const match = prefix.exec(url.pathname);
 				if (!match) continue;
 				// normalize.css ships unminified only; the page asks for normalize.min.css.
-				const file = join(cdnRoot, dir, 'package', match[1].replace(/^normalize\.min\.css$/, 'normalize.css'));
+				const file = join(
+					cdnRoot,
+					dir,
+					'package',
+					match[1].replace(/^normalize\.min\.css$/, 'normalize.css'),
+				);
 				if (!existsSync(file)) break;
 				return await route.fulfill({
 					status: 200,
@@ -104,7 +127,10 @@ describe('browser', { timeout: 600_000 }, () => {
 		emulator = await startEmulator({ jobMode: 'time', jobDurationMs: 300 });
 		imap = await startDovecot();
 		const n8n = await createN8n();
-		await importExamples(n8n, { vlmrun: { apiKey: emulator.apiKey, baseUrl: emulator.baseUrl }, imap });
+		await importExamples(n8n, {
+			vlmrun: { apiKey: emulator.apiKey, baseUrl: emulator.baseUrl },
+			imap,
+		});
 		server = await startServer(n8n);
 		const { nodes } = await server.nodeTypes();
 		const hasTrigger = nodes.some((node) => node.name === `${PACKAGE.name}.vlmRunTrigger`);
@@ -113,7 +139,11 @@ describe('browser', { timeout: 600_000 }, () => {
 			await server.publishWorkflow(id);
 		}
 		urls = await exampleUrls();
-		browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
+		browser = await chromium.launch({
+			executablePath: CHROMIUM,
+			headless: true,
+			args: CHROMIUM_FLAGS,
+		});
 		context = await browser.newContext({ viewport: VIEWPORT, deviceScaleFactor: 1 });
 		await routeOffline(context, cdnRoot, blocked);
 		page = await context.newPage();
@@ -141,7 +171,9 @@ describe('browser', { timeout: 600_000 }, () => {
 	}
 
 	async function canvasIcon(nodeName) {
-		const img = page.locator(`[data-test-id="canvas-node"][data-node-name="${nodeName}"] img`).first();
+		const img = page
+			.locator(`[data-test-id="canvas-node"][data-node-name="${nodeName}"] img`)
+			.first();
 		await img.waitFor();
 		await page.waitForFunction((element) => element.complete, await img.elementHandle());
 		return await img.evaluate((element) => ({ src: element.src, width: element.naturalWidth }));
@@ -166,13 +198,26 @@ describe('browser', { timeout: 600_000 }, () => {
 		await shot('example-1-invoice-inbox.png');
 
 		await page.locator(`[data-test-id="canvas-node"][data-node-name="${REQUEST_NODE}"]`).dblclick();
-		for (const name of ['resource', 'operation', 'inputSource', 'binarySelection', 'modality', 'domain', 'schemaSource', 'completion']) {
+		for (const name of [
+			'resource',
+			'operation',
+			'inputSource',
+			'binarySelection',
+			'modality',
+			'domain',
+			'schemaSource',
+			'completion',
+		]) {
 			await page.locator(`[data-test-id="parameter-input-${name}"]`).waitFor({ timeout: 15_000 });
 		}
 
 		emulator.clearRequests();
 		await page.locator('[data-test-id="resource-locator-domain"] input').last().click();
-		const listed = await (await fetch(`${emulator.baseUrl}/domains`, { headers: { authorization: `Bearer ${emulator.apiKey}` } })).json();
+		const listed = await (
+			await fetch(`${emulator.baseUrl}/domains`, {
+				headers: { authorization: `Bearer ${emulator.apiKey}` },
+			})
+		).json();
 		const items = page.locator('[data-test-id="rlc-item"]');
 		// The dropdown first shows the selected value, then the list once GET /domains has answered.
 		await page.waitForFunction(
@@ -181,9 +226,19 @@ describe('browser', { timeout: 600_000 }, () => {
 			{ timeout: 15_000 },
 		);
 		const names = await items.allTextContents();
-		assert.ok(names.map((name) => name.trim()).includes('Invoice (document.invoice)'), names.join(', '));
-		assert.ok(names.length >= Math.min(listed.length, 10), `${names.length} of the emulator's ${listed.length} domains listed`);
-		assert.equal(emulator.requests({ method: 'GET', path: '/domains' }).length >= 1, true, 'the list came from GET /v1/domains');
+		assert.ok(
+			names.map((name) => name.trim()).includes('Invoice (document.invoice)'),
+			names.join(', '),
+		);
+		assert.ok(
+			names.length >= Math.min(listed.length, 10),
+			`${names.length} of the emulator's ${listed.length} domains listed`,
+		);
+		assert.equal(
+			emulator.requests({ method: 'GET', path: '/domains' }).length >= 1,
+			true,
+			'the list came from GET /v1/domains',
+		);
 		await shot('vlmrun-request-domain-list.png');
 		await page.keyboard.press('Escape');
 		await page.keyboard.press('Escape');
@@ -197,7 +252,9 @@ describe('browser', { timeout: 600_000 }, () => {
 			const icon = await canvasIcon(REQUEST_NODE);
 			assert.match(icon.src, /\/vlmrun\.dark\.svg$/);
 			assert.ok(icon.width > 0, 'the dark icon loaded');
-			await page.locator(`[data-test-id="canvas-node"][data-node-name="${REQUEST_NODE}"]`).dblclick();
+			await page
+				.locator(`[data-test-id="canvas-node"][data-node-name="${REQUEST_NODE}"]`)
+				.dblclick();
 			await page.locator('[data-test-id="parameter-input-domain"]').waitFor({ timeout: 15_000 });
 			await shot('vlmrun-request-dark.png');
 			await page.keyboard.press('Escape');
@@ -216,7 +273,10 @@ describe('browser', { timeout: 600_000 }, () => {
 		for (const [id, file, vlmNode] of shots) {
 			await openWorkflow(id);
 			const icon = await canvasIcon(vlmNode);
-			assert.ok(icon.width > 0 && /vlmrun\.svg$/.test(icon.src), `${file}: the ${vlmNode} icon loaded`);
+			assert.ok(
+				icon.width > 0 && /vlmrun\.svg$/.test(icon.src),
+				`${file}: the ${vlmNode} icon loaded`,
+			);
 			await shot(file);
 		}
 		const form = await context.newPage();
@@ -243,7 +303,8 @@ describe('browser', { timeout: 600_000 }, () => {
 			await (await chooser).setFiles(join(REPO_ROOT, 'test', 'fixtures', 'receipt.png'));
 			await input.fill('What is the total on this receipt?');
 			await chat.keyboard.press('Enter');
-			const expected = 'You said: "What is the total on this receipt?". Files: 1 (image_url). Turn 1 of this session.';
+			const expected =
+				'You said: "What is the total on this receipt?". Files: 1 (image_url). Turn 1 of this session.';
 			await chat.getByText(expected).waitFor({ timeout: 30_000 });
 			await shot('example-3-chat.png', chat);
 			const [request] = emulator.requests({ method: 'POST', path: '/openai/chat/completions' });
@@ -256,7 +317,9 @@ describe('browser', { timeout: 600_000 }, () => {
 			await chat.close();
 		}
 		assert.deepEqual(
-			blocked.filter((url) => !/^https:\/\/(api\.n8n\.io|www\.n8n\.io|n8n\.io)\//.test(url)).filter((url) => url.includes('jsdelivr')),
+			blocked
+				.filter((url) => !/^https:\/\/(api\.n8n\.io|www\.n8n\.io|n8n\.io)\//.test(url))
+				.filter((url) => url.includes('jsdelivr')),
 			[],
 			'every CDN file the chat page needs was served',
 		);

@@ -32,11 +32,21 @@ const credentials = { vlmRunApi: { id: CRED.id, name: CRED.name } };
  * editor gives the Request node a webhookId now that it declares a webhook; `withWebhookId: false`
  * stands for a node saved before that.
  */
-function extractWorkflow(path, completion, urls = ['https://files.example.com/invoice.pdf'], { withWebhookId = true } = {}) {
+function extractWorkflow(
+	path,
+	completion,
+	urls = ['https://files.example.com/invoice.pdf'],
+	{ withWebhookId = true } = {},
+) {
 	return {
 		name: `callbacks: ${path}`,
 		nodes: [
-			node('Start', 'n8n-nodes-base.webhook', { path, httpMethod: 'POST' }, { typeVersion: 2, webhookId: newId() }),
+			node(
+				'Start',
+				'n8n-nodes-base.webhook',
+				{ path, httpMethod: 'POST' },
+				{ typeVersion: 2, webhookId: newId() },
+			),
 			node(
 				'Extract',
 				REQUEST_NODE,
@@ -70,42 +80,72 @@ describe('callbacks', { timeout: 600_000 }, () => {
 				headers: { 'content-type': 'application/json', ...headers },
 				body: typeof body === 'string' ? body : JSON.stringify(body),
 			});
-			if (res.status !== 404 || attempt >= 60) return { status: res.status, body: await res.text() };
+			if (res.status !== 404 || attempt >= 60)
+				return { status: res.status, body: await res.text() };
 			await sleep(500);
 		}
 	}
 
-	const executionsOf = async (workflowId) => (await server.api('GET', `/executions?workflowId=${workflowId}&limit=100`)).data;
-	const finished = (execution) => ['success', 'error', 'crashed', 'canceled'].includes(execution.status);
+	const executionsOf = async (workflowId) =>
+		(await server.api('GET', `/executions?workflowId=${workflowId}&limit=100`)).data;
+	const finished = (execution) =>
+		['success', 'error', 'crashed', 'canceled'].includes(execution.status);
 
 	/** Starts a workflow through its webhook and returns its execution once `predicate` holds. */
 	async function start(workflowId, path, predicate = finished) {
 		const before = new Set((await executionsOf(workflowId)).map((e) => e.id));
 		const res = await post(path);
 		assert.equal(res.status, 200, res.body);
-		return await server.waitForExecution({ workflowId }, (e) => !before.has(e.id) && predicate(e), 60_000);
+		return await server.waitForExecution(
+			{ workflowId },
+			(e) => !before.has(e.id) && predicate(e),
+			60_000,
+		);
 	}
 
 	before(async () => {
-		emulator = await startEmulator({ webhookSecret: SECRET, jobMode: 'manual', webhookRetryDelaysMs: [200, 400] });
+		emulator = await startEmulator({
+			webhookSecret: SECRET,
+			jobMode: 'manual',
+			webhookRetryDelaysMs: [200, 400],
+		});
 		n8n = await createN8n();
-		await importCredentials(n8n, [{ ...CRED, data: { apiKey: emulator.apiKey, baseUrl: emulator.baseUrl, webhookSecret: SECRET } }]);
+		await importCredentials(n8n, [
+			{
+				...CRED,
+				data: { apiKey: emulator.apiKey, baseUrl: emulator.baseUrl, webhookSecret: SECRET },
+			},
+		]);
 		triggerUrl = `${n8n.url}/webhook/${TRIGGER_WEBHOOK_ID}/webhook`;
 		ids.trigger = await importWorkflow(n8n, {
 			name: 'callbacks: trigger',
 			nodes: [node('On Result', TRIGGER_NODE, {}, { credentials, webhookId: TRIGGER_WEBHOOK_ID })],
 			connections: {},
 		});
-		ids.submit = await importWorkflow(n8n, extractWorkflow('submit', { completion: 'submitOnly', callbackUrl: triggerUrl }));
+		ids.submit = await importWorkflow(
+			n8n,
+			extractWorkflow('submit', { completion: 'submitOnly', callbackUrl: triggerUrl }),
+		);
 		ids.poll = await importWorkflow(n8n, extractWorkflow('poll', { completion: 'waitForResult' }));
-		ids.wait = await importWorkflow(n8n, extractWorkflow('wait', { completion: 'waitForCallback' }));
+		ids.wait = await importWorkflow(
+			n8n,
+			extractWorkflow('wait', { completion: 'waitForCallback' }),
+		);
 		ids.waitTwo = await importWorkflow(
 			n8n,
-			extractWorkflow('wait-two', { completion: 'waitForCallback' }, ['https://files.example.com/a.pdf', 'https://files.example.com/b.pdf'], {
-				withWebhookId: false,
-			}),
+			extractWorkflow(
+				'wait-two',
+				{ completion: 'waitForCallback' },
+				['https://files.example.com/a.pdf', 'https://files.example.com/b.pdf'],
+				{
+					withWebhookId: false,
+				},
+			),
 		);
-		ids.waitShort = await importWorkflow(n8n, extractWorkflow('wait-short', { completion: 'waitForCallback', callbackTimeout: 1 }));
+		ids.waitShort = await importWorkflow(
+			n8n,
+			extractWorkflow('wait-short', { completion: 'waitForCallback', callbackTimeout: 1 }),
+		);
 		for (const id of Object.values(ids)) await publishWorkflow(n8n, id);
 		server = await startServer(n8n);
 	});
@@ -120,7 +160,8 @@ describe('callbacks', { timeout: 600_000 }, () => {
 		const runs = [];
 		for (const summary of await executionsOf(ids.trigger)) {
 			const execution = await server.api('GET', `/executions/${summary.id}?includeData=true`);
-			if (nodeOutput(execution, 'On Result').some((item) => item.id === jobId)) runs.push(execution);
+			if (nodeOutput(execution, 'On Result').some((item) => item.id === jobId))
+				runs.push(execution);
 		}
 		return runs;
 	};
@@ -146,12 +187,19 @@ describe('callbacks', { timeout: 600_000 }, () => {
 			assert.equal(delivered.status, 200, `trigger answered ${delivered.status}`);
 			assert.match(delivered.signature, /^sha256=[0-9a-f]{64}$/);
 
-			const execution = await server.waitForExecution({ workflowId: ids.trigger }, finished, 30_000);
+			const execution = await server.waitForExecution(
+				{ workflowId: ids.trigger },
+				finished,
+				30_000,
+			);
 			assert.equal(execution.status, 'success');
 			const [item] = nodeOutput(execution, 'On Result');
 			assert.equal(item.id, jobId);
 			assert.equal(item.status, 'completed');
-			assert.ok(item.response && typeof item.response === 'object', 'the prediction carries its response');
+			assert.ok(
+				item.response && typeof item.response === 'object',
+				'the prediction carries its response',
+			);
 			assert.deepEqual(item, JSON.parse(delivered.body), 'the item is the delivered prediction');
 		});
 
@@ -165,16 +213,27 @@ describe('callbacks', { timeout: 600_000 }, () => {
 			}
 			const attempts = deliveriesFor(jobId);
 			assert.equal(attempts.length, 3, 'the first attempt and two retries');
-			assert.deepEqual(attempts.map((a) => a.status), [401, 401, 401]);
+			assert.deepEqual(
+				attempts.map((a) => a.status),
+				[401, 401, 401],
+			);
 			await sleep(1000);
 			assert.equal((await triggerRunsFor(jobId)).length, 0);
 		});
 
 		test('a delivery without a signature, or with a malformed one, gets 401 and starts nothing', async () => {
 			const count = (await executionsOf(ids.trigger)).length;
-			const body = JSON.stringify({ id: `forged-${newId()}`, status: 'completed', response: { total: 1 } });
+			const body = JSON.stringify({
+				id: `forged-${newId()}`,
+				status: 'completed',
+				response: { total: 1 },
+			});
 			const digest = createHmac('sha256', SECRET).update(body).digest('hex');
-			const variants = [{}, { 'x-vlmrun-signature': digest }, { 'x-vlmrun-signature': `sha256=${digest.slice(0, 40)}` }];
+			const variants = [
+				{},
+				{ 'x-vlmrun-signature': digest },
+				{ 'x-vlmrun-signature': `sha256=${digest.slice(0, 40)}` },
+			];
 			for (const headers of variants) {
 				const res = await post(`${TRIGGER_WEBHOOK_ID}/webhook`, body, headers);
 				assert.equal(res.status, 401, `${JSON.stringify(headers)} → ${res.status} ${res.body}`);
@@ -185,7 +244,9 @@ describe('callbacks', { timeout: 600_000 }, () => {
 
 		test('a repeated delivery of the same prediction is processed once', async () => {
 			assert.ok(delivered, 'the first test delivered a result');
-			const res = await post(`${TRIGGER_WEBHOOK_ID}/webhook`, delivered.body, { 'x-vlmrun-signature': delivered.signature });
+			const res = await post(`${TRIGGER_WEBHOOK_ID}/webhook`, delivered.body, {
+				'x-vlmrun-signature': delivered.signature,
+			});
 			assert.equal(res.status, 200, res.body);
 			assert.match(res.body, /Already processed/);
 			await sleep(1000);
@@ -220,7 +281,10 @@ describe('callbacks', { timeout: 600_000 }, () => {
 			const { execution, jobIds } = await startWaiting(ids.wait, 'wait');
 			assert.equal(jobIds.length, 1);
 			const sent = emulator.requests({ method: 'POST', path: '/document/generate' }).at(-1);
-			assert.match(sent.body.callback_url, new RegExp(`/webhook-waiting/${execution.id}\\?signature=`));
+			assert.match(
+				sent.body.callback_url,
+				new RegExp(`/webhook-waiting/${execution.id}\\?signature=`),
+			);
 
 			// A forged callback to the resume URL is refused and leaves the execution waiting.
 			const forged = await fetch(sent.body.callback_url, {
@@ -232,8 +296,15 @@ describe('callbacks', { timeout: 600_000 }, () => {
 			assert.equal((await server.api('GET', `/executions/${execution.id}`)).status, 'waiting');
 
 			await emulator.advanceJob(jobIds[0], 'completed');
-			assert.deepEqual(deliveriesFor(jobIds[0]).map((d) => d.status), [200]);
-			const done = await server.waitForExecution({ workflowId: ids.wait }, (e) => e.id === execution.id && finished(e), 30_000);
+			assert.deepEqual(
+				deliveriesFor(jobIds[0]).map((d) => d.status),
+				[200],
+			);
+			const done = await server.waitForExecution(
+				{ workflowId: ids.wait },
+				(e) => e.id === execution.id && finished(e),
+				30_000,
+			);
 			assert.equal(done.status, 'success');
 			const [item] = nodeOutput(done, 'Extract');
 			const { vlmrun, ...data } = item;
@@ -248,13 +319,24 @@ describe('callbacks', { timeout: 600_000 }, () => {
 			const { execution, jobIds } = await startWaiting(ids.waitTwo, 'wait-two');
 			assert.equal(jobIds.length, 2);
 			await emulator.advanceJob(jobIds[1], 'failed');
-			assert.deepEqual(deliveriesFor(jobIds[1]).map((d) => d.status), [202], 'acknowledged without resuming');
+			assert.deepEqual(
+				deliveriesFor(jobIds[1]).map((d) => d.status),
+				[202],
+				'acknowledged without resuming',
+			);
 			await sleep(500);
 			assert.equal((await server.api('GET', `/executions/${execution.id}`)).status, 'waiting');
 
 			await emulator.advanceJob(jobIds[0], 'completed');
-			assert.deepEqual(deliveriesFor(jobIds[0]).map((d) => d.status), [200]);
-			const done = await server.waitForExecution({ workflowId: ids.waitTwo }, (e) => e.id === execution.id && finished(e), 30_000);
+			assert.deepEqual(
+				deliveriesFor(jobIds[0]).map((d) => d.status),
+				[200],
+			);
+			const done = await server.waitForExecution(
+				{ workflowId: ids.waitTwo },
+				(e) => e.id === execution.id && finished(e),
+				30_000,
+			);
 			assert.equal(done.status, 'success');
 			const [first, second] = nodeOutput(done, 'Extract');
 			assert.equal(first.vlmrun.predictionId, jobIds[0]);
@@ -262,13 +344,21 @@ describe('callbacks', { timeout: 600_000 }, () => {
 			assert.match(second.error, new RegExp(`could not finish prediction ${jobIds[1]}`));
 		});
 
-		test('when the wait runs out, n8n continues past the node with its input items', { timeout: 180_000 }, async () => {
-			const { execution } = await startWaiting(ids.waitShort, 'wait-short');
-			const done = await server.waitForExecution({ workflowId: ids.waitShort }, (e) => e.id === execution.id && finished(e), 150_000);
-			assert.equal(done.status, 'success');
-			const [item] = nodeOutput(done, 'Extract');
-			assert.equal(item.vlmrun, undefined);
-			assert.deepEqual(item.body, {}, 'the Webhook node item passed through');
-		});
+		test(
+			'when the wait runs out, n8n continues past the node with its input items',
+			{ timeout: 180_000 },
+			async () => {
+				const { execution } = await startWaiting(ids.waitShort, 'wait-short');
+				const done = await server.waitForExecution(
+					{ workflowId: ids.waitShort },
+					(e) => e.id === execution.id && finished(e),
+					150_000,
+				);
+				assert.equal(done.status, 'success');
+				const [item] = nodeOutput(done, 'Extract');
+				assert.equal(item.vlmrun, undefined);
+				assert.deepEqual(item.body, {}, 'the Webhook node item passed through');
+			},
+		);
 	});
 });

@@ -85,7 +85,9 @@ describe('chat', { timeout: 300_000 }, () => {
 		emulator = await startEmulator();
 		n8n = await createN8n();
 		const credential = { id: 'vlmCredChat00001', name: 'VLM Run (emulator)', type: 'vlmRunApi' };
-		await importCredentials(n8n, [{ ...credential, data: { apiKey: emulator.apiKey, baseUrl: emulator.baseUrl } }]);
+		await importCredentials(n8n, [
+			{ ...credential, data: { apiKey: emulator.apiKey, baseUrl: emulator.baseUrl } },
+		]);
 		workflowId = await importWorkflow(n8n, chatWorkflow(credential));
 		await publishWorkflow(n8n, workflowId);
 		server = await startServer(n8n);
@@ -98,8 +100,14 @@ describe('chat', { timeout: 300_000 }, () => {
 
 	test('the editor offers the node, and its AI-tool variant', async () => {
 		const { nodes } = await server.nodeTypes();
-		assert.ok(nodes.some((node) => node.name === CHAT_NODE), `${CHAT_NODE} is listed`);
-		assert.ok(nodes.some((node) => node.name === `${CHAT_NODE}Tool`), 'usableAsTool gives a tool variant');
+		assert.ok(
+			nodes.some((node) => node.name === CHAT_NODE),
+			`${CHAT_NODE} is listed`,
+		);
+		assert.ok(
+			nodes.some((node) => node.name === `${CHAT_NODE}Tool`),
+			'usableAsTool gives a tool variant',
+		);
 	});
 
 	test('the hosted chat streams the answer to a message with files, and a second message sees the first', async () => {
@@ -114,13 +122,20 @@ describe('chat', { timeout: 300_000 }, () => {
 		form.append('files', new Blob([receipt], { type: 'image/png' }), 'receipt.png');
 		form.append('files', new Blob([invoice], { type: 'application/pdf' }), 'invoice-1.pdf');
 
-		const first = await server.callWebhook(CHAT_URL, { method: 'POST', body: form, headers: { accept: 'text/plain' } });
+		const first = await server.callWebhook(CHAT_URL, {
+			method: 'POST',
+			body: form,
+			headers: { accept: 'text/plain' },
+		});
 		assert.equal(first.status, 200, `chat webhook answered ${first.status}`);
 		const chunks = await readChunks(first);
 		const own = chunks.filter((chunk) => chunk.metadata?.nodeName === 'VLM Run Chat');
 		assert.equal(own[0]?.type, 'begin', JSON.stringify(chunks));
 		assert.equal(own.at(-1)?.type, 'end', JSON.stringify(chunks));
-		assert.ok(own.filter((chunk) => chunk.type === 'item').length > 1, 'the answer arrived in several pieces');
+		assert.ok(
+			own.filter((chunk) => chunk.type === 'item').length > 1,
+			'the answer arrived in several pieces',
+		);
 		const answer = answerOf(chunks);
 		// n8n's Chat Trigger stores uploaded files in the order its multipart parser finishes them,
 		// which varies, so the two parts may come in either order.
@@ -135,10 +150,7 @@ describe('chat', { timeout: 300_000 }, () => {
 		assert.equal(request.body.stream, true);
 		assert.equal(request.body.session_id, sessionId);
 		const content = request.body.messages.at(-1).content;
-		assert.deepEqual(
-			content.map((part) => part.type).sort(),
-			['image_url', 'input_file', 'text'],
-		);
+		assert.deepEqual(content.map((part) => part.type).sort(), ['image_url', 'input_file', 'text']);
 		assert.equal(content.at(-1).type, 'text', 'the files come before the question');
 		const image = content.find((part) => part.type === 'image_url');
 		assert.equal(image.image_url.url, `data:image/png;base64,${receipt.toString('base64')}`);
@@ -155,7 +167,10 @@ describe('chat', { timeout: 300_000 }, () => {
 		});
 		assert.equal(second.status, 200);
 		const followUp = answerOf(await readChunks(second));
-		assert.match(followUp, /Turn 2 of this session\. Earlier you said: "Does the receipt match the invoice\?"\./);
+		assert.match(
+			followUp,
+			/Turn 2 of this session\. Earlier you said: "Does the receipt match the invoice\?"\./,
+		);
 		const requests = emulator.requests({ method: 'POST', path: CHAT_PATH });
 		assert.equal(requests.length, 2);
 		assert.equal(requests[1].body.session_id, sessionId);

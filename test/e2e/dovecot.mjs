@@ -36,9 +36,14 @@ const BINARIES = { dovecot: [DOVECOT, LDA], chromium: ['/usr/bin/chromium'] };
 export function ensureSystemDeps(...parts) {
 	const missing = parts.filter((part) => BINARIES[part].some((bin) => !existsSync(bin)));
 	if (missing.length === 0) return;
-	process.stderr.write(`[system-deps] ${missing.join(', ')} missing: bash test/e2e/system-deps.sh ${missing.join(' ')}\n`);
-	const result = spawnSync('bash', [join(HERE, 'system-deps.sh'), ...missing], { stdio: ['ignore', 'inherit', 'inherit'] });
-	if (result.status !== 0) throw new Error(`test/e2e/system-deps.sh ${missing.join(' ')} failed (exit ${result.status})`);
+	process.stderr.write(
+		`[system-deps] ${missing.join(', ')} missing: bash test/e2e/system-deps.sh ${missing.join(' ')}\n`,
+	);
+	const result = spawnSync('bash', [join(HERE, 'system-deps.sh'), ...missing], {
+		stdio: ['ignore', 'inherit', 'inherit'],
+	});
+	if (result.status !== 0)
+		throw new Error(`test/e2e/system-deps.sh ${missing.join(' ')} failed (exit ${result.status})`);
 }
 
 function accountOf(name) {
@@ -54,7 +59,8 @@ function accounts() {
 	if (process.getuid?.() === 0) {
 		const internal = accountOf('dovecot');
 		const login = accountOf('dovenull');
-		if (!internal || !login) throw new Error('the dovecot and dovenull accounts are missing: reinstall dovecot-core');
+		if (!internal || !login)
+			throw new Error('the dovecot and dovenull accounts are missing: reinstall dovecot-core');
 		return { internal, login, mail: internal };
 	}
 	const me = { name: userInfo().username, uid: process.getuid(), gid: process.getgid() };
@@ -67,7 +73,9 @@ function assertReachable(dir, account) {
 	for (let current = dirname(dir); ; current = dirname(current)) {
 		const mode = statSync(current).mode;
 		if ((mode & 0o001) === 0) {
-			throw new Error(`dovecot's processes (user ${account}) cannot reach ${dir}: ${current} is not searchable by others. Use a folder under ${tmpdir()}.`);
+			throw new Error(
+				`dovecot's processes (user ${account}) cannot reach ${dir}: ${current} is not searchable by others. Use a folder under ${tmpdir()}.`,
+			);
 		}
 		if (current === dirname(current)) return;
 	}
@@ -160,7 +168,12 @@ async function waitForGreeting(port, child, logFile) {
  * @returns {Promise<{ host: string, port: number, user: string, password: string, dir: string,
  *   deliver: (raw: string | Buffer) => Promise<void>, log: () => Promise<string>, stop: () => Promise<void> }>}
  */
-export async function startDovecot({ dir, port, user = 'invoices', password = `imap-${randomBytes(8).toString('hex')}` } = {}) {
+export async function startDovecot({
+	dir,
+	port,
+	user = 'invoices',
+	password = `imap-${randomBytes(8).toString('hex')}`,
+} = {}) {
 	ensureSystemDeps('dovecot');
 	const ownDir = !dir;
 	const root = resolve(dir ?? (await mkdtemp(join(tmpdir(), 'vlmrun-dovecot-'))));
@@ -179,7 +192,10 @@ export async function startDovecot({ dir, port, user = 'invoices', password = `i
 	await writeFile(conf, config(root, imapPort, users));
 	const logFile = join(root, 'dovecot.log');
 
-	const child = spawn(DOVECOT, ['-F', '-c', conf], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+	const child = spawn(DOVECOT, ['-F', '-c', conf], {
+		stdio: ['ignore', 'pipe', 'pipe'],
+		detached: true,
+	});
 	let output = '';
 	child.stdout.on('data', (chunk) => (output += chunk));
 	child.stderr.on('data', (chunk) => (output += chunk));
@@ -212,7 +228,9 @@ export async function startDovecot({ dir, port, user = 'invoices', password = `i
 				encoding: 'utf8',
 			});
 			if (result.status !== 0) {
-				throw new Error(`dovecot-lda exited ${result.status}: ${result.stderr}${await readFile(logFile, 'utf8').catch(() => '')}`);
+				throw new Error(
+					`dovecot-lda exited ${result.status}: ${result.stderr}${await readFile(logFile, 'utf8').catch(() => '')}`,
+				);
 			}
 		},
 		log: async () => await readFile(logFile, 'utf8').catch(() => ''),
@@ -225,7 +243,9 @@ export async function startDovecot({ dir, port, user = 'invoices', password = `i
 			const deadline = Date.now() + timeoutMs;
 			while (!idleSessions(child.pid, user)) {
 				if (Date.now() > deadline) {
-					throw new Error(`no IMAP client is waiting in IDLE on ${user}'s mailbox after ${timeoutMs / 1000} s:\n${await readFile(logFile, 'utf8').catch(() => '')}`);
+					throw new Error(
+						`no IMAP client is waiting in IDLE on ${user}'s mailbox after ${timeoutMs / 1000} s:\n${await readFile(logFile, 'utf8').catch(() => '')}`,
+					);
 				}
 				await sleep(200);
 			}
@@ -254,7 +274,13 @@ function idleSessions(masterPid, user) {
 	return (ps.stdout ?? '')
 		.split('\n')
 		.map((line) => line.trim().match(/^(\d+)\s+(.*)$/))
-		.filter((match) => match && Number(match[1]) === masterPid && match[2].includes(`[${user} `) && /\bIDLE\]/.test(match[2])).length;
+		.filter(
+			(match) =>
+				match &&
+				Number(match[1]) === masterPid &&
+				match[2].includes(`[${user} `) &&
+				/\bIDLE\]/.test(match[2]),
+		).length;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -271,7 +297,13 @@ function base64Lines(buffer) {
  * @param {{ subject: string, text: string, attachments: Array<{ fileName: string, mimeType: string, data: Buffer }>,
  *   from?: string, to?: string }} message
  */
-export function buildEmail({ subject, text, attachments, from = 'Billing <billing@supplier.example>', to = 'invoices@example.com' }) {
+export function buildEmail({
+	subject,
+	text,
+	attachments,
+	from = 'Billing <billing@supplier.example>',
+	to = 'invoices@example.com',
+}) {
 	const boundary = `vlmrun-${randomBytes(8).toString('hex')}`;
 	const parts = [
 		`--${boundary}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 7bit\r\n\r\n${text}\r\n`,

@@ -24,7 +24,17 @@ const TRIGGER_NODE = `${PACKAGE.name}.vlmRunTrigger`;
 const SECRET = 'whsec_e2e_examples_7c2e4a';
 
 // Parameter types whose values are data, not more parameters.
-const OPAQUE = new Set(['filter', 'assignmentCollection', 'json', 'resourceLocator', 'string', 'number', 'boolean', 'options', 'multiOptions']);
+const OPAQUE = new Set([
+	'filter',
+	'assignmentCollection',
+	'json',
+	'resourceLocator',
+	'string',
+	'number',
+	'boolean',
+	'options',
+	'multiOptions',
+]);
 
 function versionsOf(description) {
 	return Array.isArray(description.version) ? description.version : [description.version];
@@ -47,7 +57,13 @@ function unknownParameters(parameters, properties, path = '') {
 		const collections = candidates.filter((candidate) => candidate.type === 'collection');
 		const fixed = candidates.filter((candidate) => candidate.type === 'fixedCollection');
 		if (collections.length) {
-			unknown.push(...unknownParameters(value, collections.flatMap((candidate) => candidate.options ?? []), `${path}${key}.`));
+			unknown.push(
+				...unknownParameters(
+					value,
+					collections.flatMap((candidate) => candidate.options ?? []),
+					`${path}${key}.`,
+				),
+			);
 		} else if (fixed.length) {
 			const groups = fixed.flatMap((candidate) => candidate.options ?? []);
 			for (const [groupName, entries] of Object.entries(value)) {
@@ -58,7 +74,9 @@ function unknownParameters(parameters, properties, path = '') {
 				}
 				const fields = group.flatMap((candidate) => candidate.values ?? []);
 				for (const [index, entry] of (Array.isArray(entries) ? entries : [entries]).entries()) {
-					unknown.push(...unknownParameters(entry, fields, `${path}${key}.${groupName}[${index}].`));
+					unknown.push(
+						...unknownParameters(entry, fields, `${path}${key}.${groupName}[${index}].`),
+					);
 				}
 			}
 		}
@@ -76,10 +94,18 @@ describe('examples', { timeout: 600_000 }, () => {
 
 	before(async () => {
 		ensureSystemDeps('dovecot');
-		emulator = await startEmulator({ jobMode: 'time', jobDurationMs: 300, webhookSecret: SECRET, webhookRetryDelaysMs: [300, 1000] });
+		emulator = await startEmulator({
+			jobMode: 'time',
+			jobDurationMs: 300,
+			webhookSecret: SECRET,
+			webhookRetryDelaysMs: [300, 1000],
+		});
 		imap = await startDovecot();
 		n8n = await createN8n();
-		await importExamples(n8n, { vlmrun: { apiKey: emulator.apiKey, baseUrl: emulator.baseUrl, webhookSecret: SECRET }, imap });
+		await importExamples(n8n, {
+			vlmrun: { apiKey: emulator.apiKey, baseUrl: emulator.baseUrl, webhookSecret: SECRET },
+			imap,
+		});
 		server = await startServer(n8n);
 		({ nodes: nodeTypes } = await server.nodeTypes());
 		hasTrigger = nodeTypes.some((type) => type.name === TRIGGER_NODE);
@@ -108,8 +134,15 @@ describe('examples', { timeout: 600_000 }, () => {
 				const description = nodeTypes.find(
 					(type) => type.name === node.type && versionsOf(type).includes(node.typeVersion),
 				);
-				assert.ok(description, `${file}: "${node.name}" is ${node.type} v${node.typeVersion}, which this n8n does not have`);
-				assert.deepEqual(unknownParameters(node.parameters, description.properties), [], `${file}: "${node.name}" has parameters its type does not know`);
+				assert.ok(
+					description,
+					`${file}: "${node.name}" is ${node.type} v${node.typeVersion}, which this n8n does not have`,
+				);
+				assert.deepEqual(
+					unknownParameters(node.parameters, description.properties),
+					[],
+					`${file}: "${node.name}" has parameters its type does not know`,
+				);
 			}
 		}
 		assert.deepEqual(packageLoadErrors(server.logs()), []);
@@ -121,7 +154,11 @@ describe('examples', { timeout: 600_000 }, () => {
 		const [email] = result.email;
 		assert.equal(email.subject, 'Invoices for January');
 		assert.deepEqual(
-			result.extracted.map((item) => [item.vlmrun.fileName, item.vlmrun.binaryProperty, item.vlmrun.modality]),
+			result.extracted.map((item) => [
+				item.vlmrun.fileName,
+				item.vlmrun.binaryProperty,
+				item.vlmrun.modality,
+			]),
 			[
 				['invoice-1.pdf', 'attachment_0', 'document'],
 				['invoice-2.pdf', 'attachment_1', 'document'],
@@ -132,13 +169,22 @@ describe('examples', { timeout: 600_000 }, () => {
 			assert.equal(item.invoice_id, 'INV-2026-0042');
 			assert.equal(typeof item.total, 'number');
 		}
-		assert.equal(result.kept.length, result.extracted.filter((item) => item.total > 100).length, 'the Filter keeps totals above 100');
-		assert.equal(emulator.requests({ method: 'POST', path: '/files' }).length, 2, 'the PDFs are uploaded');
+		assert.equal(
+			result.kept.length,
+			result.extracted.filter((item) => item.total > 100).length,
+			'the Filter keeps totals above 100',
+		);
+		assert.equal(
+			emulator.requests({ method: 'POST', path: '/files' }).length,
+			2,
+			'the PDFs are uploaded',
+		);
 		const documents = emulator.requests({ method: 'POST', path: '/document/generate' });
 		const images = emulator.requests({ method: 'POST', path: '/image/generate' });
 		assert.equal(documents.length, 2);
 		assert.equal(images.length, 1, 'the photo goes inline to /image/generate');
-		for (const call of [...documents, ...images]) assert.equal(call.body.domain, 'document.invoice');
+		for (const call of [...documents, ...images])
+			assert.equal(call.body.domain, 'document.invoice');
 	});
 
 	test('2. Document package: three files posted to the form become one agent execution, shown on the form ending', async () => {
@@ -148,7 +194,11 @@ describe('examples', { timeout: 600_000 }, () => {
 		assert.equal(executes.length, 1, 'one execution for all files');
 		assert.equal(Object.keys(executes[0].body.inputs).length, 3);
 		assert.match(executes[0].body.config.prompt, /same person/);
-		assert.deepEqual(executes[0].body.config.json_schema.required, ['documents', 'same_person', 'summary']);
+		assert.deepEqual(executes[0].body.config.json_schema.required, [
+			'documents',
+			'same_person',
+			'summary',
+		]);
 		assert.deepEqual(
 			result.answer.vlmrun.inputs.map((input) => input.fileName ?? input.name),
 			['invoice-1.pdf', 'contract.pdf', 'id-card.png'],
@@ -161,7 +211,10 @@ describe('examples', { timeout: 600_000 }, () => {
 	test('3. Chat with files: a message with a receipt photo gets a streamed answer', async () => {
 		emulator.clearRequests();
 		const result = await runChatWithFiles({ server });
-		assert.equal(result.answer, 'You said: "What is the total on this receipt?". Files: 1 (image_url). Turn 1 of this session.');
+		assert.equal(
+			result.answer,
+			'You said: "What is the total on this receipt?". Files: 1 (image_url). Turn 1 of this session.',
+		);
 		const [request] = emulator.requests({ method: 'POST', path: '/openai/chat/completions' });
 		assert.equal(request.body.stream, true);
 		assert.equal(request.body.messages[0].role, 'system', 'the example sends its system message');
@@ -181,12 +234,26 @@ describe('examples', { timeout: 600_000 }, () => {
 		const [generate] = emulator.requests({ method: 'POST', path: '/audio/generate' });
 		assert.ok(generate, 'the recording went to /audio/generate');
 		const triggerPath = `/webhook/${result.results.workflowData.nodes.find((node) => node.type === TRIGGER_NODE).webhookId}/webhook`;
-		assert.equal(generate.body.callback_url, `${server.url}${triggerPath}`, 'the callback URL is the trigger’s Production URL');
-		assert.equal(result.job.vlmrun?.status ?? result.job.status, 'pending', 'Submit Only outputs the pending job');
-		const deliveries = emulator.webhookDeliveries().filter((delivery) => delivery.jobId === result.transcript.predictionId);
+		assert.equal(
+			generate.body.callback_url,
+			`${server.url}${triggerPath}`,
+			'the callback URL is the trigger’s Production URL',
+		);
+		assert.equal(
+			result.job.vlmrun?.status ?? result.job.status,
+			'pending',
+			'Submit Only outputs the pending job',
+		);
+		const deliveries = emulator
+			.webhookDeliveries()
+			.filter((delivery) => delivery.jobId === result.transcript.predictionId);
 		assert.ok(deliveries.length >= 1);
 		assert.equal(deliveries.at(-1).status, 200);
-		assert.match(deliveries.at(-1).signature, /^sha256=[0-9a-f]{64}$/, 'the callback was signed, and the trigger accepted it');
+		assert.match(
+			deliveries.at(-1).signature,
+			/^sha256=[0-9a-f]{64}$/,
+			'the callback was signed, and the trigger accepted it',
+		);
 		assert.equal(result.transcript.status, 'completed');
 		assert.match(result.transcript.transcript, /quarterly earnings call/);
 	});

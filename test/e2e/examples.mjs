@@ -18,8 +18,16 @@ export const EXAMPLES_DIR = join(REPO_ROOT, 'examples');
 const FIXTURES = join(REPO_ROOT, 'test', 'fixtures');
 
 /** The credentials the example workflows reference by these fixed ids. */
-export const VLMRUN_CREDENTIAL = { id: 'VlmRunDemoCred01', name: 'VLM Run account', type: 'vlmRunApi' };
-export const IMAP_CREDENTIAL = { id: 'ImapDemoCred0001', name: 'IMAP account (invoices mailbox)', type: 'imap' };
+export const VLMRUN_CREDENTIAL = {
+	id: 'VlmRunDemoCred01',
+	name: 'VLM Run account',
+	type: 'vlmRunApi',
+};
+export const IMAP_CREDENTIAL = {
+	id: 'ImapDemoCred0001',
+	name: 'IMAP account (invoices mailbox)',
+	type: 'imap',
+};
 
 export const WORKFLOWS = {
 	invoiceInbox: 'vlmExInvoiceMail',
@@ -29,13 +37,19 @@ export const WORKFLOWS = {
 	asyncResults: 'vlmExAsyncResult',
 };
 
-export const FORM_PATHS = { documentPackage: 'vlmrun-document-package', asyncSubmit: 'vlmrun-transcribe' };
+export const FORM_PATHS = {
+	documentPackage: 'vlmrun-document-package',
+	asyncSubmit: 'vlmrun-transcribe',
+};
 
 /** The example workflows, in file order (1-…, 2-…, …). */
 export async function loadExamples() {
 	const files = (await readdir(EXAMPLES_DIR)).filter((file) => file.endsWith('.json')).sort();
 	return await Promise.all(
-		files.map(async (file) => ({ file, workflow: JSON.parse(await readFile(join(EXAMPLES_DIR, file), 'utf8')) })),
+		files.map(async (file) => ({
+			file,
+			workflow: JSON.parse(await readFile(join(EXAMPLES_DIR, file), 'utf8')),
+		})),
 	);
 }
 
@@ -67,11 +81,22 @@ export async function importExamples(ctx, { vlmrun, imap }) {
 	await importCredentials(ctx, [
 		{
 			...VLMRUN_CREDENTIAL,
-			data: { apiKey: vlmrun.apiKey, baseUrl: vlmrun.baseUrl, webhookSecret: vlmrun.webhookSecret ?? '' },
+			data: {
+				apiKey: vlmrun.apiKey,
+				baseUrl: vlmrun.baseUrl,
+				webhookSecret: vlmrun.webhookSecret ?? '',
+			},
 		},
 		{
 			...IMAP_CREDENTIAL,
-			data: { user: imap.user, password: imap.password, host: imap.host, port: imap.port, secure: false, allowUnauthorizedCerts: false },
+			data: {
+				user: imap.user,
+				password: imap.password,
+				host: imap.host,
+				port: imap.port,
+				secure: false,
+				allowUnauthorizedCerts: false,
+			},
 		},
 	]);
 	const examples = await loadExamples();
@@ -93,7 +118,10 @@ export async function publishExamples(server) {
 
 /** The ids of a workflow's executions so far, to tell the next one apart in a reused database. */
 export async function executionIds(server, workflowId) {
-	const list = await server.api('GET', `/executions?${new URLSearchParams({ workflowId, limit: '100' })}`);
+	const list = await server.api(
+		'GET',
+		`/executions?${new URLSearchParams({ workflowId, limit: '100' })}`,
+	);
 	return new Set((list.data ?? []).map((execution) => execution.id));
 }
 
@@ -103,11 +131,19 @@ const FINISHED = ['success', 'error', 'crashed', 'canceled'];
  * Waits for an execution of the workflow that is not in `seen` to reach one of `statuses`, and
  * returns it with its data.
  */
-export async function waitForNewExecution(server, workflowId, seen, { statuses = FINISHED, timeoutMs = 90_000, what = workflowId } = {}) {
+export async function waitForNewExecution(
+	server,
+	workflowId,
+	seen,
+	{ statuses = FINISHED, timeoutMs = 90_000, what = workflowId } = {},
+) {
 	const deadline = Date.now() + timeoutMs;
 	let last = 'none';
 	for (;;) {
-		const list = await server.api('GET', `/executions?${new URLSearchParams({ workflowId, limit: '20' })}`);
+		const list = await server.api(
+			'GET',
+			`/executions?${new URLSearchParams({ workflowId, limit: '20' })}`,
+		);
 		const fresh = (list.data ?? []).filter((execution) => !seen.has(execution.id));
 		last = fresh.map((execution) => `${execution.id}:${execution.status}`).join(', ') || 'none';
 		for (const summary of fresh) {
@@ -115,7 +151,9 @@ export async function waitForNewExecution(server, workflowId, seen, { statuses =
 			return await server.api('GET', `/executions/${summary.id}?includeData=true`);
 		}
 		if (Date.now() > deadline) {
-			throw new Error(`${what}: no new execution reached ${statuses.join('/')} within ${timeoutMs / 1000} s (new: ${last})`);
+			throw new Error(
+				`${what}: no new execution reached ${statuses.join('/')} within ${timeoutMs / 1000} s (new: ${last})`,
+			);
 		}
 		await sleep(300);
 	}
@@ -154,16 +192,31 @@ export async function runInvoiceInbox({ server, imap, timeoutMs = 90_000 }) {
 	// The trigger only sees mail that arrives while it is connected (IMAP IDLE).
 	await imap.waitForIdle({ timeoutMs });
 	await imap.deliver(await invoiceEmail());
-	const execution = await waitForNewExecution(server, WORKFLOWS.invoiceInbox, seen, { timeoutMs, what: 'Invoice inbox' });
+	const execution = await waitForNewExecution(server, WORKFLOWS.invoiceInbox, seen, {
+		timeoutMs,
+		what: 'Invoice inbox',
+	});
 	assertSucceeded(execution, 'Invoice inbox');
 	const email = nodeOutput(execution, 'New invoice email');
 	const extracted = nodeOutput(execution, 'Extract invoice fields');
 	const kept = nodeOutput(execution, 'Total above 100');
-	check(email.length === 1, `Invoice inbox: the Email Trigger gave ${email.length} items, expected 1 email`);
-	check(extracted.length === INVOICE_ATTACHMENTS.length, `Invoice inbox: VLM Run Request gave ${extracted.length} items, expected ${INVOICE_ATTACHMENTS.length}`);
+	check(
+		email.length === 1,
+		`Invoice inbox: the Email Trigger gave ${email.length} items, expected 1 email`,
+	);
+	check(
+		extracted.length === INVOICE_ATTACHMENTS.length,
+		`Invoice inbox: VLM Run Request gave ${extracted.length} items, expected ${INVOICE_ATTACHMENTS.length}`,
+	);
 	for (const [index, item] of extracted.entries()) {
-		check(item.vlmrun?.status === 'completed', `Invoice inbox: item ${index} is "${item.vlmrun?.status}", not completed`);
-		check(item.vlmrun?.domain === 'document.invoice', `Invoice inbox: item ${index} has domain ${item.vlmrun?.domain}`);
+		check(
+			item.vlmrun?.status === 'completed',
+			`Invoice inbox: item ${index} is "${item.vlmrun?.status}", not completed`,
+		);
+		check(
+			item.vlmrun?.domain === 'document.invoice',
+			`Invoice inbox: item ${index} has domain ${item.vlmrun?.domain}`,
+		);
 	}
 	const lines = [
 		`email "${email[0].subject}" from ${email[0].from?.value?.[0]?.address ?? email[0].from} with ${extracted.length} attachments`,
@@ -192,16 +245,26 @@ export async function runDocumentPackage({ server, timeoutMs = 90_000 }) {
 	];
 	const form = new FormData();
 	form.append('field-0', 'jane.doe@example.com');
-	for (const [fileName, type] of files) form.append('field-1', await fixtureBlob(fileName, type), fileName);
-	const posted = await server.callWebhook(`/form/${FORM_PATHS.documentPackage}`, { method: 'POST', body: form, redirect: 'manual' }, 30_000);
+	for (const [fileName, type] of files)
+		form.append('field-1', await fixtureBlob(fileName, type), fileName);
+	const posted = await server.callWebhook(
+		`/form/${FORM_PATHS.documentPackage}`,
+		{ method: 'POST', body: form, redirect: 'manual' },
+		30_000,
+	);
 	const postText = await posted.text();
-	check(posted.status === 200, `Document package: the form post answered ${posted.status}: ${postText.slice(0, 300)}`);
+	check(
+		posted.status === 200,
+		`Document package: the form post answered ${posted.status}: ${postText.slice(0, 300)}`,
+	);
 	// With a Form node after the trigger, n8n answers with the page the browser goes to next.
 	let waitingUrl;
 	try {
 		waitingUrl = new URL(JSON.parse(postText).formWaitingUrl);
 	} catch {
-		throw new Error(`Document package: the form post did not answer with a formWaitingUrl: ${postText.slice(0, 300)}`);
+		throw new Error(
+			`Document package: the form post did not answer with a formWaitingUrl: ${postText.slice(0, 300)}`,
+		);
 	}
 
 	// The ending page (Form node, Form Ending) puts the execution to wait until the page is shown.
@@ -212,10 +275,19 @@ export async function runDocumentPackage({ server, timeoutMs = 90_000 }) {
 	});
 	if (waiting.status !== 'waiting') assertSucceeded(waiting, 'Document package');
 	const result = nodeOutput(waiting, 'Check the package');
-	check(result.length === 1, `Document package: VLM Run Execution gave ${result.length} items, expected 1 for the whole package`);
+	check(
+		result.length === 1,
+		`Document package: VLM Run Execution gave ${result.length} items, expected 1 for the whole package`,
+	);
 	const [answer] = result;
-	check(answer.vlmrun?.status === 'completed', `Document package: the execution is "${answer.vlmrun?.status}"`);
-	check(answer.vlmrun?.inputs?.length === files.length, `Document package: ${answer.vlmrun?.inputs?.length} inputs went into the execution, expected ${files.length}`);
+	check(
+		answer.vlmrun?.status === 'completed',
+		`Document package: the execution is "${answer.vlmrun?.status}"`,
+	);
+	check(
+		answer.vlmrun?.inputs?.length === files.length,
+		`Document package: ${answer.vlmrun?.inputs?.length} inputs went into the execution, expected ${files.length}`,
+	);
 
 	// What the browser does next: open the waiting form page (the ending), which posts back to finish.
 	let page = '';
@@ -224,10 +296,17 @@ export async function runDocumentPackage({ server, timeoutMs = 90_000 }) {
 		const shown = await server.callWebhook(pageUrl, { method: 'GET' });
 		page = await shown.text();
 		check(shown.status === 200, `Document package: the ending page answered ${shown.status}`);
-		const finish = await server.callWebhook(pageUrl, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
+		const finish = await server.callWebhook(pageUrl, {
+			method: 'POST',
+			body: '{}',
+			headers: { 'content-type': 'application/json' },
+		});
 		await finish.text();
 	}
-	const done = await waitForNewExecution(server, WORKFLOWS.documentPackage, seen, { timeoutMs, what: 'Document package (ending)' });
+	const done = await waitForNewExecution(server, WORKFLOWS.documentPackage, seen, {
+		timeoutMs,
+		what: 'Document package (ending)',
+	});
 	assertSucceeded(done, 'Document package');
 	const lines = [
 		`form post with ${files.length} files (${files.map(([name]) => name).join(', ')}) → one agent execution ${answer.vlmrun.executionId}`,
@@ -264,19 +343,32 @@ export async function runChatWithFiles({ server, timeoutMs = 60_000 }) {
 	form.append('sessionId', sessionId);
 	form.append('chatInput', question);
 	form.append('files', await fixtureBlob('receipt.png', 'image/png'), 'receipt.png');
-	const response = await server.callWebhook(chat, { method: 'POST', body: form, headers: { accept: 'text/plain' } }, 30_000);
+	const response = await server.callWebhook(
+		chat,
+		{ method: 'POST', body: form, headers: { accept: 'text/plain' } },
+		30_000,
+	);
 	check(response.status === 200, `Chat with files: the chat webhook answered ${response.status}`);
 	const chunks = await readChunks(response);
 	const own = chunks.filter((chunk) => chunk.metadata?.nodeName === 'VLM Run Chat');
 	const pieces = own.filter((chunk) => chunk.type === 'item');
 	const answer = pieces.map((chunk) => chunk.content).join('');
-	check(own[0]?.type === 'begin' && own.at(-1)?.type === 'end', `Chat with files: no begin…end stream from VLM Run Chat: ${JSON.stringify(chunks).slice(0, 400)}`);
+	check(
+		own[0]?.type === 'begin' && own.at(-1)?.type === 'end',
+		`Chat with files: no begin…end stream from VLM Run Chat: ${JSON.stringify(chunks).slice(0, 400)}`,
+	);
 	check(answer.length > 0, 'Chat with files: the streamed answer is empty');
-	const execution = await waitForNewExecution(server, WORKFLOWS.chatWithFiles, seen, { timeoutMs, what: 'Chat with files' });
+	const execution = await waitForNewExecution(server, WORKFLOWS.chatWithFiles, seen, {
+		timeoutMs,
+		what: 'Chat with files',
+	});
 	assertSucceeded(execution, 'Chat with files');
 	const [item] = nodeOutput(execution, 'VLM Run Chat');
 	check(item?.text === answer, 'Chat with files: the node output differs from the streamed answer');
-	const lines = [`you: ${question} [receipt.png]`, `VLM Run (streamed in ${pieces.length} pieces): ${answer}`];
+	const lines = [
+		`you: ${question} [receipt.png]`,
+		`VLM Run (streamed in ${pieces.length} pieces): ${answer}`,
+	];
 	return { execution, answer, chunks, sessionId, lines };
 }
 
@@ -292,19 +384,35 @@ export async function runAsyncPipeline({ server, timeoutMs = 90_000 }) {
 	const seenResults = await executionIds(server, WORKFLOWS.asyncResults);
 	const form = new FormData();
 	form.append('field-0', await fixtureBlob('memo.mp3', 'audio/mpeg'), 'memo.mp3');
-	const posted = await server.callWebhook(`/form/${FORM_PATHS.asyncSubmit}`, { method: 'POST', body: form }, 30_000);
+	const posted = await server.callWebhook(
+		`/form/${FORM_PATHS.asyncSubmit}`,
+		{ method: 'POST', body: form },
+		30_000,
+	);
 	const postText = await posted.text();
-	check(posted.status === 200, `Async pipeline: the form post answered ${posted.status}: ${postText.slice(0, 300)}`);
-	const submitted = await waitForNewExecution(server, WORKFLOWS.asyncSubmit, seenSubmit, { timeoutMs, what: 'Async pipeline (submit)' });
+	check(
+		posted.status === 200,
+		`Async pipeline: the form post answered ${posted.status}: ${postText.slice(0, 300)}`,
+	);
+	const submitted = await waitForNewExecution(server, WORKFLOWS.asyncSubmit, seenSubmit, {
+		timeoutMs,
+		what: 'Async pipeline (submit)',
+	});
 	assertSucceeded(submitted, 'Async pipeline (submit)');
 	const [job] = nodeOutput(submitted, 'Submit transcription');
 	const jobId = job?.vlmrun?.predictionId ?? job?.id;
 	check(jobId, `Async pipeline: Submit Only output no job id: ${JSON.stringify(job)}`);
-	const results = await waitForNewExecution(server, WORKFLOWS.asyncResults, seenResults, { timeoutMs, what: 'Async pipeline (results via VLM Run Trigger)' });
+	const results = await waitForNewExecution(server, WORKFLOWS.asyncResults, seenResults, {
+		timeoutMs,
+		what: 'Async pipeline (results via VLM Run Trigger)',
+	});
 	assertSucceeded(results, 'Async pipeline (results)');
 	const [callback] = nodeOutput(results, 'VLM Run Trigger');
 	const [transcript] = nodeOutput(results, 'Transcript');
-	check(transcript?.predictionId === jobId, `Async pipeline: the trigger received job ${transcript?.predictionId}, expected ${jobId}`);
+	check(
+		transcript?.predictionId === jobId,
+		`Async pipeline: the trigger received job ${transcript?.predictionId}, expected ${jobId}`,
+	);
 	const lines = [
 		`form post with memo.mp3 → submitted job ${jobId} (status ${job.vlmrun?.status ?? job.status}); the submit workflow ended`,
 		`VLM Run called back → "${results.workflowData?.name ?? 'results'}" ran: status ${transcript.status}, ${transcript.durationSeconds ?? '?'} s`,
@@ -315,8 +423,25 @@ export async function runAsyncPipeline({ server, timeoutMs = 90_000 }) {
 
 /** Every example, in README order, with the runner that exercises it. */
 export const EXAMPLES = [
-	{ key: 'invoiceInbox', title: '1. Invoice inbox (Email Trigger → VLM Run Request → Filter)', run: runInvoiceInbox },
-	{ key: 'documentPackage', title: '2. Document package from a form (Form → VLM Run Execution → Form ending)', run: runDocumentPackage },
-	{ key: 'chatWithFiles', title: '3. Chat with files (hosted chat, streaming → VLM Run Chat)', run: runChatWithFiles },
-	{ key: 'asyncPipeline', title: '4. Async pipeline (Submit Only → callback → VLM Run Trigger)', run: runAsyncPipeline, needsCallbacks: true },
+	{
+		key: 'invoiceInbox',
+		title: '1. Invoice inbox (Email Trigger → VLM Run Request → Filter)',
+		run: runInvoiceInbox,
+	},
+	{
+		key: 'documentPackage',
+		title: '2. Document package from a form (Form → VLM Run Execution → Form ending)',
+		run: runDocumentPackage,
+	},
+	{
+		key: 'chatWithFiles',
+		title: '3. Chat with files (hosted chat, streaming → VLM Run Chat)',
+		run: runChatWithFiles,
+	},
+	{
+		key: 'asyncPipeline',
+		title: '4. Async pipeline (Submit Only → callback → VLM Run Trigger)',
+		run: runAsyncPipeline,
+		needsCallbacks: true,
+	},
 ];

@@ -30,8 +30,18 @@ function claimsWorkflow(path, parameters) {
 	return {
 		name: `execution callback: ${path}`,
 		nodes: [
-			node('Start', 'n8n-nodes-base.webhook', { path, httpMethod: 'POST' }, { typeVersion: 2, webhookId: newId() }),
-			node('Notes', 'n8n-nodes-base.code', { jsCode: `return ${JSON.stringify(NOTES)}.map((note) => ({ json: { note } }));` }, { typeVersion: 2 }),
+			node(
+				'Start',
+				'n8n-nodes-base.webhook',
+				{ path, httpMethod: 'POST' },
+				{ typeVersion: 2, webhookId: newId() },
+			),
+			node(
+				'Notes',
+				'n8n-nodes-base.code',
+				{ jsCode: `return ${JSON.stringify(NOTES)}.map((note) => ({ json: { note } }));` },
+				{ typeVersion: 2 },
+			),
 			node(
 				'Agent',
 				EXECUTION_NODE,
@@ -60,7 +70,8 @@ function itemsOf(execution, nodeName) {
 	return execution.data.resultData.runData[nodeName][0].data.main[0];
 }
 
-const without = (object, ...keys) => Object.fromEntries(Object.entries(object).filter(([key]) => !keys.includes(key)));
+const without = (object, ...keys) =>
+	Object.fromEntries(Object.entries(object).filter(([key]) => !keys.includes(key)));
 
 /** An item without what differs from one run to the next: ids, artifact refs, durations. */
 function comparable({ json, binary = {} }) {
@@ -68,9 +79,16 @@ function comparable({ json, binary = {} }) {
 	return {
 		response: without(json, 'vlmrun', 'artifacts'),
 		artifactKinds: Object.keys(json.artifacts),
-		summary: { ...without(vlmrun, 'executionId', 'artifacts'), usage: without(vlmrun.usage, 'duration_seconds') },
+		summary: {
+			...without(vlmrun, 'executionId', 'artifacts'),
+			usage: without(vlmrun.usage, 'duration_seconds'),
+		},
 		downloaded: vlmrun.artifacts.map((artifact) => [artifact.downloaded, artifact.mimeType]),
-		binaries: Object.entries(binary).map(([key, file]) => [key.split('_')[0], file.mimeType, file.fileName.replace(key, '<ref>')]),
+		binaries: Object.entries(binary).map(([key, file]) => [
+			key.split('_')[0],
+			file.mimeType,
+			file.fileName.replace(key, '<ref>'),
+		]),
 	};
 }
 
@@ -80,8 +98,10 @@ describe('execution callback', { timeout: 600_000 }, () => {
 	let server;
 	const ids = {};
 
-	const finished = (execution) => ['success', 'error', 'crashed', 'canceled'].includes(execution.status);
-	const executionsOf = async (workflowId) => (await server.api('GET', `/executions?workflowId=${workflowId}&limit=100`)).data;
+	const finished = (execution) =>
+		['success', 'error', 'crashed', 'canceled'].includes(execution.status);
+	const executionsOf = async (workflowId) =>
+		(await server.api('GET', `/executions?workflowId=${workflowId}&limit=100`)).data;
 	const deliveriesFor = (jobId) => emulator.webhookDeliveries().filter((d) => d.jobId === jobId);
 
 	/** Starts a workflow through its webhook and returns its execution once `predicate` holds. */
@@ -89,21 +109,44 @@ describe('execution callback', { timeout: 600_000 }, () => {
 		const before = new Set((await executionsOf(workflowId)).map((e) => e.id));
 		const res = await server.callWebhook(`/webhook/${path}`, { json: {} }, 60_000);
 		assert.equal(res.status, 200, await res.text());
-		return await server.waitForExecution({ workflowId }, (e) => !before.has(e.id) && predicate(e), 60_000);
+		return await server.waitForExecution(
+			{ workflowId },
+			(e) => !before.has(e.id) && predicate(e),
+			60_000,
+		);
 	}
 
 	async function resumed(workflowId, executionId) {
-		return await server.waitForExecution({ workflowId }, (e) => e.id === executionId && finished(e), 30_000);
+		return await server.waitForExecution(
+			{ workflowId },
+			(e) => e.id === executionId && finished(e),
+			30_000,
+		);
 	}
 
 	before(async () => {
-		emulator = await startEmulator({ webhookSecret: SECRET, jobMode: 'manual', webhookRetryDelaysMs: [200, 400] });
+		emulator = await startEmulator({
+			webhookSecret: SECRET,
+			jobMode: 'manual',
+			webhookRetryDelaysMs: [200, 400],
+		});
 		n8n = await createN8n();
-		await importCredentials(n8n, [{ ...CRED, data: { apiKey: emulator.apiKey, baseUrl: emulator.baseUrl, webhookSecret: SECRET } }]);
+		await importCredentials(n8n, [
+			{
+				...CRED,
+				data: { apiKey: emulator.apiKey, baseUrl: emulator.baseUrl, webhookSecret: SECRET },
+			},
+		]);
 		ids.poll = await importWorkflow(n8n, claimsWorkflow('poll', { completion: 'waitForResult' }));
 		ids.wait = await importWorkflow(n8n, claimsWorkflow('wait', { completion: 'waitForCallback' }));
-		ids.pollAll = await importWorkflow(n8n, claimsWorkflow('poll-all', { completion: 'waitForResult', grouping: 'allItems' }));
-		ids.waitAll = await importWorkflow(n8n, claimsWorkflow('wait-all', { completion: 'waitForCallback', grouping: 'allItems' }));
+		ids.pollAll = await importWorkflow(
+			n8n,
+			claimsWorkflow('poll-all', { completion: 'waitForResult', grouping: 'allItems' }),
+		);
+		ids.waitAll = await importWorkflow(
+			n8n,
+			claimsWorkflow('wait-all', { completion: 'waitForCallback', grouping: 'allItems' }),
+		);
 		for (const id of Object.values(ids)) await publishWorkflow(n8n, id);
 		server = await startServer(n8n);
 	});
@@ -128,14 +171,24 @@ describe('execution callback', { timeout: 600_000 }, () => {
 	test('one execution per item: the workflow waits, resumes once both have called back, with the Wait for Result items', async () => {
 		const polled = await reference(ids.poll, 'poll');
 		assert.equal(polled.length, 2);
-		assert.ok(polled.every((item) => Object.keys(item.binary ?? {}).length === 1), 'Wait for Result downloads the image');
+		assert.ok(
+			polled.every((item) => Object.keys(item.binary ?? {}).length === 1),
+			'Wait for Result downloads the image',
+		);
 
 		const waiting = await start(ids.wait, 'wait', (e) => e.status === 'waiting');
 		const pending = nodeOutput(waiting, 'Agent');
-		assert.deepEqual(pending.map((item) => item.status), ['pending', 'pending']);
+		assert.deepEqual(
+			pending.map((item) => item.status),
+			['pending', 'pending'],
+		);
 		const jobIds = pending.map((item) => item.id);
 		const sent = emulator.requests({ method: 'POST', path: '/agent/execute' }).slice(-2);
-		for (const call of sent) assert.match(call.body.callback_url, new RegExp(`/webhook-waiting/${waiting.id}\\?signature=`));
+		for (const call of sent)
+			assert.match(
+				call.body.callback_url,
+				new RegExp(`/webhook-waiting/${waiting.id}\\?signature=`),
+			);
 
 		// A forged callback to the resume URL is refused and leaves the workflow waiting.
 		const forged = await fetch(sent[0].body.callback_url, {
@@ -146,23 +199,36 @@ describe('execution callback', { timeout: 600_000 }, () => {
 		assert.equal(forged.status, 401);
 
 		await emulator.advanceJob(jobIds[1], 'completed');
-		assert.deepEqual(deliveriesFor(jobIds[1]).map((d) => d.status), [202], 'acknowledged without resuming');
+		assert.deepEqual(
+			deliveriesFor(jobIds[1]).map((d) => d.status),
+			[202],
+			'acknowledged without resuming',
+		);
 		await sleep(500);
 		assert.equal((await server.api('GET', `/executions/${waiting.id}`)).status, 'waiting');
 
 		await emulator.advanceJob(jobIds[0], 'completed');
-		assert.deepEqual(deliveriesFor(jobIds[0]).map((d) => d.status), [200]);
+		assert.deepEqual(
+			deliveriesFor(jobIds[0]).map((d) => d.status),
+			[200],
+		);
 		const done = await resumed(ids.wait, waiting.id);
 		assert.equal(done.status, 'success');
 		const items = itemsOf(done, 'Agent');
-		assert.deepEqual(items.map((item) => item.json.vlmrun.executionId), jobIds);
+		assert.deepEqual(
+			items.map((item) => item.json.vlmrun.executionId),
+			jobIds,
+		);
 		assert.deepEqual(items.map(comparable), polled.map(comparable));
-		assert.deepEqual(items.map((item) => item.pairedItem), [{ item: 0 }, { item: 1 }]);
+		assert.deepEqual(
+			items.map((item) => item.pairedItem),
+			[{ item: 0 }, { item: 1 }],
+		);
 		for (const item of items) {
 			const ref = item.json.artifacts.image.id;
 			assert.equal(item.binary[ref].mimeType, 'image/png');
 			assert.equal(item.binary[ref].fileName, `${ref}.png`);
-			assert.ok(item.binary[ref].id, 'the image is in n8n\'s binary data store');
+			assert.ok(item.binary[ref].id, "the image is in n8n's binary data store");
 		}
 		assert.deepEqual(
 			itemsOf(done, 'After').map((item) => item.json),
@@ -182,7 +248,10 @@ describe('execution callback', { timeout: 600_000 }, () => {
 		assert.deepEqual(Object.keys(sent.body.inputs), ['note', 'note_2']);
 
 		await emulator.advanceJob(pending.id, 'completed');
-		assert.deepEqual(deliveriesFor(pending.id).map((d) => d.status), [200]);
+		assert.deepEqual(
+			deliveriesFor(pending.id).map((d) => d.status),
+			[200],
+		);
 		const done = await resumed(ids.waitAll, waiting.id);
 		assert.equal(done.status, 'success');
 		const items = itemsOf(done, 'Agent');

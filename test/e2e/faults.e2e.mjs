@@ -25,7 +25,8 @@ const REQUEST_NODE = `${PACKAGE.name}.vlmRunRequest`;
 const FILES = 40;
 const FAILING = 'file-17-fails.png';
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
-const PROGRAMMING_ERRORS = /TypeError|ReferenceError|Cannot read propert|is not a function|Unhandled ?(promise )?rejection/i;
+const PROGRAMMING_ERRORS =
+	/TypeError|ReferenceError|Cannot read propert|is not a function|Unhandled ?(promise )?rejection/i;
 
 const fileName = (n) => (n === 17 ? FAILING : `file-${n}.${n % 4 === 3 ? 'pdf' : 'png'}`);
 
@@ -43,7 +44,14 @@ function workflow(name, dir, credential, onError) {
 	return {
 		name,
 		nodes: [
-			{ id: 'fa000000-0000-4000-8000-000000000001', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{
+				id: 'fa000000-0000-4000-8000-000000000001',
+				name: 'Start',
+				type: 'n8n-nodes-base.manualTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+			},
 			{
 				id: 'fa000000-0000-4000-8000-000000000002',
 				name: 'Read Files',
@@ -99,9 +107,13 @@ describe('faults', { timeout: 300_000 }, () => {
 		emulator = await startEmulator({ jobMode: 'time', jobDurationMs: 50 });
 		dir = await mkdtemp(join(tmpdir(), 'vlmrun-e2e-faults-'));
 		await writeFiles(dir);
-		n8n = await createN8n({ env: { N8N_RESTRICT_FILE_ACCESS_TO: dir, N8N_DEFAULT_BINARY_DATA_MODE: 'filesystem' } });
+		n8n = await createN8n({
+			env: { N8N_RESTRICT_FILE_ACCESS_TO: dir, N8N_DEFAULT_BINARY_DATA_MODE: 'filesystem' },
+		});
 		const credential = { id: 'vlmCredFaults001', name: 'VLM Run (emulator)', type: 'vlmRunApi' };
-		await importCredentials(n8n, [{ ...credential, data: { apiKey: emulator.apiKey, baseUrl: emulator.baseUrl } }]);
+		await importCredentials(n8n, [
+			{ ...credential, data: { apiKey: emulator.apiKey, baseUrl: emulator.baseUrl } },
+		]);
 		ids = await importWorkflows(n8n, [
 			workflow('faults: continue on fail', dir, credential, 'continueRegularOutput'),
 			workflow('faults: stop on fail', dir, credential, undefined),
@@ -115,14 +127,26 @@ describe('faults', { timeout: 300_000 }, () => {
 
 	async function runUnderFaults(id, seed) {
 		await control('POST', 'config', {
-			faultMix: { seed, rate429: 0.1, rate503Reads: 0.05, rateResetReads: 0.02, rateJobFail: 0.01, malformedOnce: true, retryAfterSeconds: 0.2 },
+			faultMix: {
+				seed,
+				rate429: 0.1,
+				rate503Reads: 0.05,
+				rateResetReads: 0.02,
+				rateJobFail: 0.01,
+				malformedOnce: true,
+				retryAfterSeconds: 0.2,
+			},
 		});
 		await control('DELETE', 'requests');
 		const before = await control('GET', 'stats');
 		try {
 			const result = await executeWorkflow(n8n, id, { timeoutMs: 240_000 });
 			const after = await control('GET', 'stats');
-			return { result, created: after.predictions - before.predictions, requests: await control('GET', 'requests') };
+			return {
+				result,
+				created: after.predictions - before.predictions,
+				requests: await control('GET', 'requests'),
+			};
 		} finally {
 			await control('POST', 'config', { faultMix: null });
 		}
@@ -151,17 +175,24 @@ describe('faults', { timeout: 300_000 }, () => {
 			}
 		});
 		const failed = extracted.filter((item) => item.json.error !== undefined);
-		assert.ok(failed.some((item) => item.json.details.includes(FAILING)), 'the failing file is an error item');
+		assert.ok(
+			failed.some((item) => item.json.details.includes(FAILING)),
+			'the failing file is an error item',
+		);
 
 		// One prediction per file: every output names its own, and the emulator created exactly 40,
 		// although generate calls were refused with 429 and sent again.
 		const predictionIds = extracted.map((item) =>
-			item.json.error === undefined ? [item.json.vlmrun.predictionId] : [...new Set(JSON.stringify(item.json).match(UUID))],
+			item.json.error === undefined
+				? [item.json.vlmrun.predictionId]
+				: [...new Set(JSON.stringify(item.json).match(UUID))],
 		);
 		assert.ok(predictionIds.every((list) => list.length === 1));
 		assert.equal(new Set(predictionIds.flat()).size, FILES);
 		assert.equal(created, FILES);
-		const generates = requests.filter((r) => r.method === 'POST' && /^\/(image|document)\/generate$/.test(r.path));
+		const generates = requests.filter(
+			(r) => r.method === 'POST' && /^\/(image|document)\/generate$/.test(r.path),
+		);
 		const polls = requests.filter((r) => r.method === 'GET' && r.path.startsWith('/predictions/'));
 		assert.ok(generates.length >= FILES);
 		assert.ok(polls.length > FILES, `status requests were repeated after faults (${polls.length})`);
@@ -175,9 +206,14 @@ describe('faults', { timeout: 300_000 }, () => {
 		const error = result.run.data.resultData.error;
 		assert.equal(error.node?.name, 'Extract');
 		assert.match(error.message, /^VLM Run could not finish prediction [0-9a-f-]{36}$/);
-		assert.match(error.description, /^VLM Run said: .+ Check the input file and parameters; the prediction ID is [0-9a-f-]{36}\.$/);
+		assert.match(
+			error.description,
+			/^VLM Run said: .+ Check the input file and parameters; the prediction ID is [0-9a-f-]{36}\.$/,
+		);
 		const polled = new Set(
-			requests.filter((r) => r.method === 'GET' && r.path.startsWith('/predictions/')).map((r) => r.path.split('/').pop()),
+			requests
+				.filter((r) => r.method === 'GET' && r.path.startsWith('/predictions/'))
+				.map((r) => r.path.split('/').pop()),
 		);
 		assert.equal(polled.size, created, 'each created job polled, none created twice');
 		assert.ok(created <= FILES);

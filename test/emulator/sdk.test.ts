@@ -22,14 +22,25 @@ describe('the VLM Run Node SDK against the emulator', () => {
 
 	it('lists models and hub domains and fetches a domain schema', async () => {
 		expect((await client.models.list()).length).toBeGreaterThan(0);
-		expect((await client.hub.listDomains()).map((domain) => domain.domain)).toContain('document.invoice');
-		expect((await client.hub.getSchema({ domain: 'document.invoice' })).json_schema).toMatchObject({ type: 'object' });
+		expect((await client.hub.listDomains()).map((domain) => domain.domain)).toContain(
+			'document.invoice',
+		);
+		expect((await client.hub.getSchema({ domain: 'document.invoice' })).json_schema).toMatchObject({
+			type: 'object',
+		});
 	});
 
 	it('uploads a document, generates a batch prediction and waits for it', async () => {
-		const file = await client.files.upload({ filePath: join(fixtures, 'invoice-1.pdf'), checkDuplicate: false });
+		const file = await client.files.upload({
+			filePath: join(fixtures, 'invoice-1.pdf'),
+			checkDuplicate: false,
+		});
 		expect(file).toMatchObject({ filename: 'invoice-1.pdf', bytes: expect.any(Number) });
-		const pending = await client.document.generate({ fileId: file.id, domain: 'document.invoice', batch: true });
+		const pending = await client.document.generate({
+			fileId: file.id,
+			domain: 'document.invoice',
+			batch: true,
+		});
 		expect(pending.status).toBe('pending');
 		const done = await client.predictions.wait(pending.id, 10, 0.05);
 		expect(done.status).toBe('completed');
@@ -38,7 +49,10 @@ describe('the VLM Run Node SDK against the emulator', () => {
 	});
 
 	it('sends a local image inline and gets the domain fields back', async () => {
-		const prediction = await client.image.generate({ images: [join(fixtures, 'receipt.png')], domain: 'document.receipt' });
+		const prediction = await client.image.generate({
+			images: [join(fixtures, 'receipt.png')],
+			domain: 'document.receipt',
+		});
 		expect(prediction.status).toBe('completed');
 		const [call] = emulator.requests({ method: 'POST', path: '/image/generate' });
 		expect((call.body as { images: string[] }).images[0]).toMatch(/^data:image\/png;base64,/);

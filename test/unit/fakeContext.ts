@@ -37,7 +37,8 @@ export function scriptedContext(
 				sent.push(options);
 				const next = script.shift();
 				if (!next) throw new Error('script exhausted');
-				if ('code' in next) throw Object.assign(new Error('connection failed'), { code: next.code });
+				if ('code' in next)
+					throw Object.assign(new Error('connection failed'), { code: next.code });
 				return { headers: {}, body: {}, ...next };
 			},
 		},

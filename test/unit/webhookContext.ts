@@ -1,11 +1,20 @@
 import { createHmac } from 'node:crypto';
 
-import type { IDataObject, IExecuteFunctions, IHttpRequestOptions, INode, IWebhookFunctions } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestOptions,
+	INode,
+	IWebhookFunctions,
+} from 'n8n-workflow';
 
 import { testNode } from './fakeContext';
 
 /** A scripted VLM Run API: answers by "METHOD /path" (after the base URL); unknown paths get 404. */
-export type Api = Record<string, { statusCode: number; body?: unknown } | Array<{ statusCode: number; body?: unknown }>>;
+export type Api = Record<
+	string,
+	{ statusCode: number; body?: unknown } | Array<{ statusCode: number; body?: unknown }>
+>;
 
 export function apiHelper(api: Api, sent: string[]) {
 	return async (_credential: string, options: IHttpRequestOptions) => {
@@ -18,7 +27,11 @@ export function apiHelper(api: Api, sent: string[]) {
 }
 
 function nodeWith(name: string, withCredential: boolean): INode {
-	return { ...testNode, name, ...(withCredential ? { credentials: { vlmRunApi: { id: 'cred1', name: 'VLM Run' } } } : {}) };
+	return {
+		...testNode,
+		name,
+		...(withCredential ? { credentials: { vlmRunApi: { id: 'cred1', name: 'VLM Run' } } } : {}),
+	};
 }
 
 export interface WebhookSetup {
@@ -41,8 +54,15 @@ export function webhookContext(setup: WebhookSetup) {
 	const staticData = setup.staticData ?? {};
 	const ctx = {
 		getNode: () => nodeWith(setup.nodeName ?? 'VLM Run Trigger', setup.secret !== undefined),
-		getCredentials: async () => ({ apiKey: 'k', baseUrl: 'http://vlm.test/v1', webhookSecret: setup.secret }),
-		getRequestObject: () => ({ rawBody: Buffer.from(setup.body, 'utf8'), headers: setup.headers ?? {} }),
+		getCredentials: async () => ({
+			apiKey: 'k',
+			baseUrl: 'http://vlm.test/v1',
+			webhookSecret: setup.secret,
+		}),
+		getRequestObject: () => ({
+			rawBody: Buffer.from(setup.body, 'utf8'),
+			headers: setup.headers ?? {},
+		}),
 		getResponseObject: () => ({
 			status(code: number) {
 				response.status = code;
@@ -53,7 +73,8 @@ export function webhookContext(setup: WebhookSetup) {
 				return this;
 			},
 		}),
-		getNodeParameter: (name: string, fallback: unknown) => (name === 'options' ? (setup.options ?? {}) : fallback),
+		getNodeParameter: (name: string, fallback: unknown) =>
+			name === 'options' ? (setup.options ?? {}) : fallback,
 		getWorkflowStaticData: () => staticData,
 		evaluateExpression: (expression: string) => {
 			expressions.push(expression);
@@ -89,7 +110,9 @@ export function executeContext(setup: ExecuteSetup = {}) {
 		},
 		continueOnFail: () => setup.continueOnFail === true,
 		evaluateExpression: (expression: string) =>
-			expression === '{{ $execution.resumeUrl }}' ? 'http://n8n.test/webhook-waiting/7?signature=t0k' : undefined,
+			expression === '{{ $execution.resumeUrl }}'
+				? 'http://n8n.test/webhook-waiting/7?signature=t0k'
+				: undefined,
 		getExecutionCancelSignal: () => undefined,
 		logger: { debug: () => undefined, warn: (message: string) => warnings.push(message) },
 		helpers: { httpRequestWithAuthentication: apiHelper(setup.api ?? {}, sent) },

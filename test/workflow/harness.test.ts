@@ -52,7 +52,13 @@ beforeAll(async () => {
 		req.on('data', (part: Buffer) => parts.push(part));
 		req.on('end', () => {
 			const body = Buffer.concat(parts);
-			requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body, at: Date.now() });
+			requests.push({
+				method: req.method ?? '',
+				url: req.url ?? '',
+				headers: req.headers,
+				body,
+				at: Date.now(),
+			});
 			if (process.env.WORKFLOW_HARNESS_DEBUG) console.log(`[loopback] ${req.method} ${req.url}`);
 			if (req.url?.startsWith('/v1/fail')) {
 				res.writeHead(422, { 'content-type': 'application/json' });
@@ -115,14 +121,21 @@ class HarnessProbe implements INodeType {
 				],
 			},
 			{ displayName: 'Path', name: 'path', type: 'string', default: '/ping' },
-			{ displayName: 'Input Binary Field', name: 'binaryPropertyName', type: 'string', default: 'data' },
+			{
+				displayName: 'Input Binary Field',
+				name: 'binaryPropertyName',
+				type: 'string',
+				default: 'data',
+			},
 		],
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const items = this.getInputData();
 		const out: INodeExecutionData[] = [];
-		const credentials = await this.getCredentials<{ baseUrl: string; webhookSecret: string }>('vlmRunApi');
+		const credentials = await this.getCredentials<{ baseUrl: string; webhookSecret: string }>(
+			'vlmRunApi',
+		);
 		for (let i = 0; i < items.length; i++) {
 			try {
 				const operation = this.getNodeParameter('operation', i) as string;
@@ -161,7 +174,10 @@ class HarnessProbe implements INodeType {
 						throw new NodeOperationError(this.getNode(), `Item ${i} is bad`, { itemIndex: i });
 					}
 					try {
-						await this.helpers.httpRequestWithAuthentication.call(this, 'vlmRunApi', { url, json: true });
+						await this.helpers.httpRequestWithAuthentication.call(this, 'vlmRunApi', {
+							url,
+							json: true,
+						});
 					} catch (error) {
 						throw new NodeApiError(this.getNode(), error as never, {
 							message: 'VLM Run rejected the request',
@@ -234,15 +250,30 @@ describe('workflow harness', () => {
 		expect(result.executionOrder).toEqual(['Start', 'Probe']);
 		expect(result.outputs('Probe')).toEqual([
 			{
-				json: { path: '/v1/items/a', authorization: 'Bearer sk-test-123', contentType: null, bytes: 0, streaming: false },
+				json: {
+					path: '/v1/items/a',
+					authorization: 'Bearer sk-test-123',
+					contentType: null,
+					bytes: 0,
+					streaming: false,
+				},
 				pairedItem: { item: 0 },
 			},
 			{
-				json: { path: '/v1/items/b', authorization: 'Bearer sk-test-123', contentType: null, bytes: 0, streaming: false },
+				json: {
+					path: '/v1/items/b',
+					authorization: 'Bearer sk-test-123',
+					contentType: null,
+					bytes: 0,
+					streaming: false,
+				},
 				pairedItem: { item: 1 },
 			},
 		]);
-		expect(requests.map((r) => r.headers.authorization)).toEqual(['Bearer sk-test-123', 'Bearer sk-test-123']);
+		expect(requests.map((r) => r.headers.authorization)).toEqual([
+			'Bearer sk-test-123',
+			'Bearer sk-test-123',
+		]);
 		expect(result.credentialLookups[0]).toMatchObject({ type: 'vlmRunApi' });
 	});
 
@@ -258,7 +289,13 @@ describe('workflow harness', () => {
 	it('reads a binary input from the filesystem binary store and writes a binary output', async () => {
 		const env = await getEnvironment();
 		const input = await createBinaryItem(
-			{ document: { data: Buffer.from('%PDF-1.4 test'), fileName: 'invoice.pdf', mimeType: 'application/pdf' } },
+			{
+				document: {
+					data: Buffer.from('%PDF-1.4 test'),
+					fileName: 'invoice.pdf',
+					mimeType: 'application/pdf',
+				},
+			},
 			{ n: 1 },
 		);
 		const stored = input.binary!.document;
@@ -281,7 +318,11 @@ describe('workflow harness', () => {
 
 		expect(result.error).toBeUndefined();
 		const [item] = result.outputs('Probe');
-		expect(item.json).toMatchObject({ path: '/v1/files', authorization: 'Bearer sk-test-123', inputId: stored.id });
+		expect(item.json).toMatchObject({
+			path: '/v1/files',
+			authorization: 'Bearer sk-test-123',
+			inputId: stored.id,
+		});
 		expect(String(item.json.contentType)).toMatch(/^multipart\/form-data; boundary=/);
 		const upload = requests[0].body.toString('latin1');
 		expect(upload).toContain('filename="invoice.pdf"');
@@ -289,7 +330,9 @@ describe('workflow harness', () => {
 		expect(upload).toContain('%PDF-1.4 test');
 
 		const output = item.binary!.data;
-		expect(output.id).toMatch(new RegExp(`^filesystem-v2:workflows/.+/executions/${result.executionId}/binary_data/`));
+		expect(output.id).toMatch(
+			new RegExp(`^filesystem-v2:workflows/.+/executions/${result.executionId}/binary_data/`),
+		);
 		expect(output).toMatchObject({ fileName: 'echo-invoice.pdf', mimeType: 'application/pdf' });
 		expect((await result.binaryData(item)).toString()).toBe('echo:%PDF-1.4 test');
 		expect(readdirSync(join(env.storagePath, 'workflows')).length).toBeGreaterThan(0);
@@ -299,10 +342,18 @@ describe('workflow harness', () => {
 		const result = await runWorkflow({
 			nodeTypes: [HarnessProbe],
 			credentials: credentials(),
-			nodes: [{ name: 'Probe', type: 'harnessProbe', parameters: { operation: 'upload', path: '/files' } }],
+			nodes: [
+				{
+					name: 'Probe',
+					type: 'harnessProbe',
+					parameters: { operation: 'upload', path: '/files' },
+				},
+			],
 		});
 		expect(result.status).toBe('error');
-		expect(result.nodeError('Probe')?.message).toContain("expects the node's input data to contain a binary file 'data'");
+		expect(result.nodeError('Probe')?.message).toContain(
+			"expects the node's input data to contain a binary file 'data'",
+		);
 		expect(result.error?.message).toBe(result.nodeError('Probe')?.message);
 	});
 
@@ -315,7 +366,12 @@ describe('workflow harness', () => {
 				credentials: credentials(),
 				inputItems,
 				nodes: [
-					{ name: 'Probe', type: 'harnessProbe', parameters: { operation: 'fail', path: '/ok' }, continueOnFail: true },
+					{
+						name: 'Probe',
+						type: 'harnessProbe',
+						parameters: { operation: 'fail', path: '/ok' },
+						continueOnFail: true,
+					},
 				],
 			});
 			expect(result.status).toBe('success');
@@ -331,10 +387,17 @@ describe('workflow harness', () => {
 				credentials: credentials(),
 				inputItems,
 				nodes: [
-					{ name: 'Probe', type: 'harnessProbe', parameters: { operation: 'fail', path: '/ok' }, onError: 'continueErrorOutput' },
+					{
+						name: 'Probe',
+						type: 'harnessProbe',
+						parameters: { operation: 'fail', path: '/ok' },
+						onError: 'continueErrorOutput',
+					},
 				],
 			});
-			expect(result.outputs('Probe', { output: 0 })).toEqual([{ json: { ok: true }, pairedItem: { item: 0 } }]);
+			expect(result.outputs('Probe', { output: 0 })).toEqual([
+				{ json: { ok: true }, pairedItem: { item: 0 } },
+			]);
 			// n8n merges the paired input item's json into items it routes to the error output.
 			expect(result.outputs('Probe', { output: 1 })).toEqual([
 				{ json: { bad: true, error: 'Item 1 is bad' }, pairedItem: { item: 1 } },
@@ -358,15 +421,26 @@ describe('workflow harness', () => {
 				description: 'Request failed with status code 422',
 				context: { data: { detail: 'Invalid file type' } },
 			});
-			expect(result.error?.message).toBe('Your request is invalid or could not be processed by the service');
+			expect(result.error?.message).toBe(
+				'Your request is invalid or could not be processed by the service',
+			);
 			expect(result.task('Probe').executionStatus).toBe('error');
 		});
 	});
 
 	it('executeOnce runs the node for the first item only', async () => {
 		const result = await runNode(
-			{ name: 'Probe', type: 'harnessProbe', parameters: { operation: 'get', path: '=/once/{{ $json.id }}' }, executeOnce: true },
-			{ nodeTypes: [HarnessProbe], credentials: credentials(), inputItems: [{ json: { id: 1 } }, { json: { id: 2 } }] },
+			{
+				name: 'Probe',
+				type: 'harnessProbe',
+				parameters: { operation: 'get', path: '=/once/{{ $json.id }}' },
+				executeOnce: true,
+			},
+			{
+				nodeTypes: [HarnessProbe],
+				credentials: credentials(),
+				inputItems: [{ json: { id: 1 } }, { json: { id: 2 } }],
+			},
 		);
 		expect(result.items).toHaveLength(1);
 		expect(requests.map((r) => r.url)).toEqual(['/v1/once/1']);
@@ -380,20 +454,41 @@ describe('workflow harness', () => {
 			connections,
 			pinData: { Upstream: [{ json: { id: 'pinned' } }] },
 			nodes: [
-				{ name: 'Upstream', type: 'harnessProbe', parameters: { operation: 'fail', path: '/never' } },
-				{ name: 'Probe', type: 'harnessProbe', parameters: { operation: 'get', path: '=/p/{{ $json.id }}' } },
+				{
+					name: 'Upstream',
+					type: 'harnessProbe',
+					parameters: { operation: 'fail', path: '/never' },
+				},
+				{
+					name: 'Probe',
+					type: 'harnessProbe',
+					parameters: { operation: 'get', path: '=/p/{{ $json.id }}' },
+				},
 			],
 		});
 		expect(result.error).toBeUndefined();
 		expect(requests.map((r) => r.url)).toEqual(['/v1/p/pinned']);
-		expect(result.outputs('Upstream')).toEqual([{ json: { id: 'pinned' }, pairedItem: { item: 0 } }]);
+		expect(result.outputs('Upstream')).toEqual([
+			{ json: { id: 'pinned' }, pairedItem: { item: 0 } },
+		]);
 	});
 
 	it('captures chunks in a streaming run, and isStreaming() is false otherwise', async () => {
 		const node = { name: 'Probe', type: 'harnessProbe', parameters: { operation: 'stream' } };
-		const streamed = await runNode(node, { nodeTypes: [HarnessProbe], credentials: credentials(), streaming: true });
+		const streamed = await runNode(node, {
+			nodeTypes: [HarnessProbe],
+			credentials: credentials(),
+			streaming: true,
+		});
 		expect(streamed.items).toEqual([{ json: { streamed: true }, pairedItem: { item: 0 } }]);
-		expect(streamed.chunks.map((c) => [c.type, c.content ?? null, c.metadata.nodeName, c.metadata.itemIndex])).toEqual([
+		expect(
+			streamed.chunks.map((c) => [
+				c.type,
+				c.content ?? null,
+				c.metadata.nodeName,
+				c.metadata.itemIndex,
+			]),
+		).toEqual([
 			['begin', null, 'Probe', 0],
 			['item', 'Hello', 'Probe', 0],
 			['item', ' world', 'Probe', 0],
@@ -409,7 +504,9 @@ describe('workflow harness', () => {
 		const running = startWorkflow({
 			nodeTypes: [HarnessProbe],
 			credentials: credentials(),
-			nodes: [{ name: 'Probe', type: 'harnessProbe', parameters: { operation: 'poll', path: '/jobs/1' } }],
+			nodes: [
+				{ name: 'Probe', type: 'harnessProbe', parameters: { operation: 'poll', path: '/jobs/1' } },
+			],
 		});
 		await running.nodeStarted('Probe');
 		while (requests.length < 3) await new Promise((resolve) => setTimeout(resolve, 10));
@@ -433,7 +530,11 @@ describe('workflow harness', () => {
 	it('talks to the VLM Run emulator: key accepted, wrong key → 401 NodeApiError', async () => {
 		const emulator = await startEmulator();
 		try {
-			const node = { name: 'Probe', type: 'harnessProbe', parameters: { operation: 'get', path: '/health' } };
+			const node = {
+				name: 'Probe',
+				type: 'harnessProbe',
+				parameters: { operation: 'get', path: '/health' },
+			};
 			const ok = await runNode(node, {
 				nodeTypes: [HarnessProbe],
 				credentials: { vlmRunApi: { apiKey: emulator.apiKey, baseUrl: emulator.baseUrl } },

@@ -16,7 +16,13 @@ import type {
 } from 'n8n-workflow';
 
 import { VlmRunApi } from '../../credentials/VlmRunApi.credentials';
-import { HARNESS_WORKFLOW_ID, HarnessCredentialsHelper, HarnessNodeTypes, type NodeTypeInput, type WorkflowRunResult } from './harness';
+import {
+	HARNESS_WORKFLOW_ID,
+	HarnessCredentialsHelper,
+	HarnessNodeTypes,
+	type NodeTypeInput,
+	type WorkflowRunResult,
+} from './harness';
 
 export interface ResumeRequest {
 	nodeTypes: NodeTypeInput[];
@@ -36,12 +42,21 @@ export interface ResumeAnswer {
 }
 
 /** Delivers one callback to the resume URL of a run that ended `waiting`. */
-export async function resumeWaiting(waiting: WorkflowRunResult, request: ResumeRequest): Promise<ResumeAnswer> {
+export async function resumeWaiting(
+	waiting: WorkflowRunResult,
+	request: ResumeRequest,
+): Promise<ResumeAnswer> {
 	// A JSON round trip stands for n8n saving the waiting execution and loading it again.
 	const runData = JSON.parse(JSON.stringify(waiting.run.data)) as IRunExecutionData;
 	const node = runData.executionData?.nodeExecutionStack[0]?.node as INode;
 	const nodeTypes = new HarnessNodeTypes(request.nodeTypes);
-	const workflow = new Workflow({ id: HARNESS_WORKFLOW_ID, nodes: [node], connections: {}, active: true, nodeTypes });
+	const workflow = new Workflow({
+		id: HARNESS_WORKFLOW_ID,
+		nodes: [node],
+		connections: {},
+		active: true,
+		nodeTypes,
+	});
 	const answer: { status?: number; body?: unknown } = {};
 	const response = {
 		status(code: number) {
@@ -85,7 +100,15 @@ export async function resumeWaiting(waiting: WorkflowRunResult, request: ResumeR
 		workflowId: HARNESS_WORKFLOW_ID,
 		workflowExecuteAdditionalData: additionalData,
 	};
-	const context = new WebhookContext(workflow, node, additionalData, 'manual', webhookData, [], runData);
+	const context = new WebhookContext(
+		workflow,
+		node,
+		additionalData,
+		'manual',
+		webhookData,
+		[],
+		runData,
+	);
 	const webhook = nodeType.webhook as NonNullable<typeof nodeType.webhook>;
 	// n8n holds an expression isolate for the workflow while the webhook runs.
 	await workflow.expression.acquireIsolate();

@@ -7,7 +7,11 @@ import type { INodeParameters } from 'n8n-workflow';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../emulator';
 import { shutdownHarness, type BinaryInput, type WorkflowNode } from './harness';
 
-const MIME_TYPES: Record<string, string> = { pdf: 'application/pdf', png: 'image/png', mp3: 'audio/mpeg' };
+const MIME_TYPES: Record<string, string> = {
+	pdf: 'application/pdf',
+	png: 'image/png',
+	mp3: 'audio/mpeg',
+};
 
 /** A sample file from test/fixtures as harness binary input. */
 export function fixture(fileName: string): BinaryInput {
@@ -29,7 +33,14 @@ export function useEmulator(options: EmulatorOptions = {}) {
 		emulator?.clearRequests();
 		emulator?.clearFaults();
 		// Jobs finish before the node's first status request (after 1 s), so each job costs one poll.
-		emulator?.configure({ jobMode: 'time', jobDurationMs: 200, pollsToComplete: 2, latencyMs: 0, ...options, faultMix: null });
+		emulator?.configure({
+			jobMode: 'time',
+			jobDurationMs: 200,
+			pollsToComplete: 2,
+			latencyMs: 0,
+			...options,
+			faultMix: null,
+		});
 	});
 	afterAll(async () => {
 		await emulator?.close();
@@ -42,12 +53,22 @@ export function useEmulator(options: EmulatorOptions = {}) {
 		},
 		credentials(apiKey?: string) {
 			if (!emulator) throw new Error('emulator not started');
-			return { vlmRunApi: { apiKey: apiKey ?? emulator.apiKey, baseUrl: emulator.baseUrl, webhookSecret: '' } };
+			return {
+				vlmRunApi: {
+					apiKey: apiKey ?? emulator.apiKey,
+					baseUrl: emulator.baseUrl,
+					webhookSecret: '',
+				},
+			};
 		},
 	};
 }
 
-export function vlmNode(type: string, parameters: INodeParameters, extra: Partial<WorkflowNode> = {}): WorkflowNode {
+export function vlmNode(
+	type: string,
+	parameters: INodeParameters,
+	extra: Partial<WorkflowNode> = {},
+): WorkflowNode {
 	return {
 		name: 'VLM Run',
 		type: `n8n-nodes-vlmrun.${type}`,

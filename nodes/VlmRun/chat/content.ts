@@ -1,6 +1,12 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { describeFiles, selectBinaryFields, toDataUrl, uploadFile, type InputFile } from '../shared/binary';
+import {
+	describeFiles,
+	selectBinaryFields,
+	toDataUrl,
+	uploadFile,
+	type InputFile,
+} from '../shared/binary';
 import { inputError } from '../shared/errors';
 import { detectModality, imageMimeType } from '../shared/media';
 import { isHttpUrl } from '../shared/params';
@@ -16,11 +22,18 @@ export const INLINE_IMAGE_LIMIT = 4 * 1024 * 1024;
 const URL_PART_TYPES = ['image_url', 'video_url', 'audio_url', 'file_url'];
 
 /** The chat message of a connected Chat Trigger, plus the optional system message. */
-export function chatTriggerMessages(ctx: IExecuteFunctions, i: number, hasFiles: boolean): ChatMessage[] {
+export function chatTriggerMessages(
+	ctx: IExecuteFunctions,
+	i: number,
+	hasFiles: boolean,
+): ChatMessage[] {
 	const json = ctx.getInputData()[i]?.json ?? {};
 	const chatInput = typeof json.chatInput === 'string' ? json.chatInput.trim() : '';
 	if (!chatInput && !hasFiles) {
-		const problem = 'chatInput' in json ? 'The chat message is empty' : `Item ${i} has no chat message (chatInput)`;
+		const problem =
+			'chatInput' in json
+				? 'The chat message is empty'
+				: `Item ${i} has no chat message (chatInput)`;
 		throw inputError(
 			ctx.getNode(),
 			i,
@@ -37,9 +50,17 @@ export function chatTriggerMessages(ctx: IExecuteFunctions, i: number, hasFiles:
 
 /** The messages written in the node, in their order; each must have text. */
 export function definedMessages(ctx: IExecuteFunctions, i: number): ChatMessage[] {
-	const rows = ctx.getNodeParameter('messages.message', i, []) as Array<{ role?: string; content?: string }>;
+	const rows = ctx.getNodeParameter('messages.message', i, []) as Array<{
+		role?: string;
+		content?: string;
+	}>;
 	if (rows.length === 0) {
-		throw inputError(ctx.getNode(), i, `No messages to send (item ${i})`, 'Add at least one User message under Messages.');
+		throw inputError(
+			ctx.getNode(),
+			i,
+			`No messages to send (item ${i})`,
+			'Add at least one User message under Messages.',
+		);
 	}
 	const messages = rows.map((row, index) => {
 		const content = String(row.content ?? '').trim();
@@ -54,7 +75,12 @@ export function definedMessages(ctx: IExecuteFunctions, i: number): ChatMessage[
 		return { role: (row.role ?? 'user') as ChatMessage['role'], content };
 	});
 	if (!messages.some((message) => message.role === 'user')) {
-		throw inputError(ctx.getNode(), i, `There is no User message (item ${i})`, 'Add a message with the role User: the question the model answers.');
+		throw inputError(
+			ctx.getNode(),
+			i,
+			`There is no User message (item ${i})`,
+			'Add a message with the role User: the question the model answers.',
+		);
 	}
 	return messages;
 }
@@ -66,7 +92,12 @@ export async function attachedFiles(ctx: IExecuteFunctions, i: number): Promise<
 	const fields =
 		selection === 'all'
 			? Object.keys(ctx.getInputData()[i]?.binary ?? {})
-			: selectBinaryFields(ctx, i, 'fields', ctx.getNodeParameter('binaryPropertyName', i, '') as string);
+			: selectBinaryFields(
+					ctx,
+					i,
+					'fields',
+					ctx.getNodeParameter('binaryPropertyName', i, '') as string,
+				);
 	return await describeFiles(ctx, i, fields);
 }
 
@@ -80,7 +111,9 @@ export function urlParts(ctx: IExecuteFunctions, i: number): IDataObject[] {
 			throw inputError(
 				ctx.getNode(),
 				i,
-				url ? `File URL ${index + 1} "${url}" is not an http(s) URL (item ${i})` : `File URL ${index + 1} is empty (item ${i})`,
+				url
+					? `File URL ${index + 1} "${url}" is not an http(s) URL (item ${i})`
+					: `File URL ${index + 1} is empty (item ${i})`,
 				'VLM Run fetches files from public http:// or https:// links only. Send local files as binary data instead.',
 			);
 		}

@@ -27,7 +27,8 @@ const selectors: INodeProperties[] = [
 				name: 'Message a Model',
 				value: 'message',
 				action: 'Message a model',
-				description: 'Ask a VLM Run model about text, images, documents, audio or video, in one turn or a whole conversation',
+				description:
+					'Ask a VLM Run model about text, images, documents, audio or video, in one turn or a whole conversation',
 			},
 		],
 		default: 'message',
@@ -36,5 +37,7 @@ const selectors: INodeProperties[] = [
 
 export const properties: INodeProperties[] = [
 	...selectors,
-	...Object.values(operations).flatMap((group) => Object.values(group).flatMap((operation) => operation.description)),
+	...Object.values(operations).flatMap((group) =>
+		Object.values(group).flatMap((operation) => operation.description),
+	),
 ];

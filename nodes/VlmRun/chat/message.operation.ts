@@ -40,10 +40,20 @@ interface ChatPlan extends ReplyOptions {
 function readModel(ctx: IExecuteFunctions, i: number): string {
 	const model = ctx.getNodeParameter('model', i) as string;
 	if (model !== 'custom') return model;
-	return requiredText(ctx, i, 'customModel', 'Model ID', 'Enter a VLM Run chat model such as vlmrun-orion-1:auto.');
+	return requiredText(
+		ctx,
+		i,
+		'customModel',
+		'Model ID',
+		'Enter a VLM Run chat model such as vlmrun-orion-1:auto.',
+	);
 }
 
-function readResponseFormat(ctx: IExecuteFunctions, i: number, format: OutputFormat): IDataObject | undefined {
+function readResponseFormat(
+	ctx: IExecuteFunctions,
+	i: number,
+	format: OutputFormat,
+): IDataObject | undefined {
 	if (format === 'jsonObject') return { type: 'json_object' };
 	if (format !== 'jsonSchema') return undefined;
 	const schema =
@@ -100,16 +110,34 @@ async function prepare(this: IExecuteFunctions, i: number): Promise<ChatPlan> {
 	};
 }
 
-async function execute(this: IExecuteFunctions, i: number, plan: ChatPlan): Promise<INodeExecutionData[]> {
+async function execute(
+	this: IExecuteFunctions,
+	i: number,
+	plan: ChatPlan,
+): Promise<INodeExecutionData[]> {
 	// A chat that names an unknown skill would fail only after the uploads, with a bare 404.
-	for (const skill of plan.skills) await lookupSkill(this, i, skill.skill_name, skill.skill_version);
+	for (const skill of plan.skills)
+		await lookupSkill(this, i, skill.skill_name, skill.skill_version);
 	const parts: IDataObject[] = [];
 	for (const file of plan.files) parts.push(await filePart(this, file));
-	const body = { ...plan.settings, messages: withAttachments(plan.messages, [...parts, ...plan.urls]) } as IDataObject;
-	const call = { method: 'POST' as const, path: CHAT_PATH, timeoutMs: TIMEOUTS.chat, itemIndex: i, resource: 'chat session' };
+	const body = {
+		...plan.settings,
+		messages: withAttachments(plan.messages, [...parts, ...plan.urls]),
+	} as IDataObject;
+	const call = {
+		method: 'POST' as const,
+		path: CHAT_PATH,
+		timeoutMs: TIMEOUTS.chat,
+		itemIndex: i,
+		resource: 'chat session',
+	};
 	const completion =
 		plan.stream && this.isStreaming()
-			? await readStreamedCompletion(this, i, await apiStream.call(this, { ...call, body: { ...body, stream: true } }))
+			? await readStreamedCompletion(
+					this,
+					i,
+					await apiStream.call(this, { ...call, body: { ...body, stream: true } }),
+				)
 			: ((await apiRequest.call(this, { ...call, body })) as IDataObject);
 	return [await replyItem(this, i, completion, plan)];
 }

@@ -1,6 +1,10 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { maxConcurrencyOption, schemaSourceProperties, toolsetsProperty } from '../shared/descriptions';
+import {
+	maxConcurrencyOption,
+	schemaSourceProperties,
+	toolsetsProperty,
+} from '../shared/descriptions';
 import { skillsProperty } from '../shared/skills';
 import { promptProperties } from './prompt.properties';
 
@@ -15,8 +19,16 @@ const modelProperties: INodeProperties[] = [
 			{ name: 'Custom Model ID', value: 'custom', description: 'Any other VLM Run chat model' },
 			{ name: 'Orion 1 Auto', value: DEFAULT_MODEL, description: 'Chooses the effort per request' },
 			{ name: 'Orion 1 Fast', value: 'vlmrun-orion-1:fast', description: 'Quicker answers' },
-			{ name: 'Orion 1 Lite', value: 'vlmrun-orion-1:lite', description: 'Cheapest, for simple questions' },
-			{ name: 'Orion 1 Pro', value: 'vlmrun-orion-1:pro', description: 'Most thorough, for hard material' },
+			{
+				name: 'Orion 1 Lite',
+				value: 'vlmrun-orion-1:lite',
+				description: 'Cheapest, for simple questions',
+			},
+			{
+				name: 'Orion 1 Pro',
+				value: 'vlmrun-orion-1:pro',
+				description: 'Most thorough, for hard material',
+			},
 		],
 		default: DEFAULT_MODEL,
 	},
@@ -39,7 +51,11 @@ const outputProperties: INodeProperties[] = [
 		options: [
 			{ name: 'Text', value: 'text', description: 'The answer as text' },
 			{ name: 'JSON Object', value: 'jsonObject', description: 'Any JSON object, parsed' },
-			{ name: 'JSON Schema', value: 'jsonSchema', description: 'JSON that follows a schema, parsed' },
+			{
+				name: 'JSON Schema',
+				value: 'jsonSchema',
+				description: 'JSON that follows a schema, parsed',
+			},
 		],
 		default: 'text',
 	},
@@ -84,7 +100,8 @@ export const messageProperties: INodeProperties[] = [
 				name: 'downloadArtifacts',
 				type: 'boolean',
 				default: true,
-				description: 'Whether to download the files the answer refers to (img_…, doc_… and so on) into binary fields',
+				description:
+					'Whether to download the files the answer refers to (img_…, doc_… and so on) into binary fields',
 			},
 			{
 				displayName: 'Include Raw Completion',

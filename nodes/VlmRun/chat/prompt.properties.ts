@@ -20,9 +20,14 @@ export const promptProperties: INodeProperties[] = [
 			{
 				name: 'From Connected Chat Trigger',
 				value: 'chatTrigger',
-				description: 'The chat message (chatInput), its session (sessionId) and the files the user uploaded',
+				description:
+					'The chat message (chatInput), its session (sessionId) and the files the user uploaded',
 			},
-			{ name: 'Define Below', value: 'define', description: 'Write the conversation as a list of messages' },
+			{
+				name: 'Define Below',
+				value: 'define',
+				description: 'Write the conversation as a list of messages',
+			},
 		],
 		default: 'chatTrigger',
 	},
@@ -44,8 +49,16 @@ export const promptProperties: INodeProperties[] = [
 						name: 'role',
 						type: 'options',
 						options: [
-							{ name: 'Assistant', value: 'assistant', description: 'An earlier answer of the model' },
-							{ name: 'System', value: 'system', description: 'Instructions for the whole conversation' },
+							{
+								name: 'Assistant',
+								value: 'assistant',
+								description: 'An earlier answer of the model',
+							},
+							{
+								name: 'System',
+								value: 'system',
+								description: 'Instructions for the whole conversation',
+							},
 							{ name: 'User', value: 'user', description: 'A question or request' },
 						],
 						default: 'user',
@@ -68,7 +81,8 @@ export const promptProperties: INodeProperties[] = [
 		type: 'options',
 		options: attachFilesOptions,
 		default: 'all',
-		description: 'Files of the input item to send with the message; small images go inline, others are uploaded',
+		description:
+			'Files of the input item to send with the message; small images go inline, others are uploaded',
 		displayOptions: fromChatTrigger,
 	},
 	{
@@ -77,7 +91,8 @@ export const promptProperties: INodeProperties[] = [
 		type: 'options',
 		options: attachFilesOptions,
 		default: 'none',
-		description: 'Files of the input item to send with the last user message; small images go inline, others are uploaded',
+		description:
+			'Files of the input item to send with the last user message; small images go inline, others are uploaded',
 		displayOptions: definedBelow,
 	},
 	{ ...binaryFieldsProperty, displayOptions: { show: { binarySelection: ['fields'] } } },

@@ -42,11 +42,15 @@ export async function readStreamedCompletion(
 	}
 	if (!assembler.done) forward(decoder.end());
 	if (events === 0) {
-		throw new NodeApiError(ctx.getNode(), {}, {
-			message: 'VLM Run closed the stream without sending an answer',
-			description: 'Run the workflow again, or turn off Stream Answer in the options.',
-			itemIndex,
-		});
+		throw new NodeApiError(
+			ctx.getNode(),
+			{},
+			{
+				message: 'VLM Run closed the stream without sending an answer',
+				description: 'Run the workflow again, or turn off Stream Answer in the options.',
+				itemIndex,
+			},
+		);
 	}
 	ctx.sendChunk('end', itemIndex);
 	return assembler.completion();
@@ -99,8 +103,10 @@ export async function replyItem(
 	options: ReplyOptions,
 ): Promise<INodeExecutionData> {
 	const text = answerText(completion);
-	const answer = options.outputFormat === 'text' ? { text } : { json: parseJsonAnswer(ctx, itemIndex, text) };
-	const sessionId = typeof completion.session_id === 'string' ? completion.session_id : (options.sessionId ?? null);
+	const answer =
+		options.outputFormat === 'text' ? { text } : { json: parseJsonAnswer(ctx, itemIndex, text) };
+	const sessionId =
+		typeof completion.session_id === 'string' ? completion.session_id : (options.sessionId ?? null);
 	const refs = collectArtifactRefs(text);
 	const binary =
 		options.downloadArtifacts && sessionId && refs.length > 0

@@ -11,7 +11,8 @@ export const promptProperty: INodeProperties = {
 	typeOptions: { rows: 4 },
 	default: '',
 	required: true,
-	placeholder: 'e.g. Check that the ID, the payslips and the bank statement belong to the same person',
+	placeholder:
+		'e.g. Check that the ID, the payslips and the bank statement belong to the same person',
 	description: 'What the agent should do with the inputs',
 };
 
@@ -31,18 +32,29 @@ export const outputSchemaProperties: INodeProperties[] = schemaSourceProperties.
 
 export function readOutputSchema(ctx: IExecuteFunctions, i: number): IDataObject | undefined {
 	const source = ctx.getNodeParameter('schemaSource', i, 'none') as string;
-	if (source === 'json') return parseJsonSchema(ctx, i, ctx.getNodeParameter('jsonSchema', i), 'JSON Schema');
-	if (source === 'fields') return schemaFromFields(ctx, i, ctx.getNodeParameter('fields.field', i, []) as FieldDefinition[]);
+	if (source === 'json')
+		return parseJsonSchema(ctx, i, ctx.getNodeParameter('jsonSchema', i), 'JSON Schema');
+	if (source === 'fields')
+		return schemaFromFields(
+			ctx,
+			i,
+			ctx.getNodeParameter('fields.field', i, []) as FieldDefinition[],
+		);
 	return undefined;
 }
 
 /** Finds an agent by name[:version] on VLM Run, failing with an error that names the agent. */
-export async function lookupAgent(ctx: IExecuteFunctions, i: number, name: string): Promise<IDataObject> {
+export async function lookupAgent(
+	ctx: IExecuteFunctions,
+	i: number,
+	name: string,
+): Promise<IDataObject> {
 	return await lookupByName(ctx, i, {
 		key: `agent:${name}`,
 		path: '/agent/lookup',
 		body: { name },
 		message: `The agent "${name}" does not exist on VLM Run (item ${i})`,
-		description: 'Check the agent name (name or name:version), pick it from the list, or create it first with Agent → Create.',
+		description:
+			'Check the agent name (name or name:version), pick it from the list, or create it first with Agent → Create.',
 	});
 }

@@ -7,19 +7,22 @@ import { lookupSkill, readSkills, skillsProperty, type SkillReference } from '..
 import { apiRequest } from '../shared/transport';
 import { outputSchemaProperties, promptProperty, readOutputSchema } from './config';
 
-export const description = updateDisplayOptions({ show: { resource: ['agent'], operation: ['create'] } }, [
-	{
-		displayName: 'Name',
-		name: 'agentName',
-		type: 'string',
-		default: '',
-		placeholder: 'e.g. loan-package-checker',
-		description: 'Optional; VLM Run makes up a name when empty',
-	},
-	promptProperty,
-	...outputSchemaProperties,
-	skillsProperty,
-]);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['agent'], operation: ['create'] } },
+	[
+		{
+			displayName: 'Name',
+			name: 'agentName',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. loan-package-checker',
+			description: 'Optional; VLM Run makes up a name when empty',
+		},
+		promptProperty,
+		...outputSchemaProperties,
+		skillsProperty,
+	],
+);
 
 interface AgentDraft {
 	body: IDataObject;
@@ -27,16 +30,34 @@ interface AgentDraft {
 }
 
 async function prepare(this: IExecuteFunctions, i: number): Promise<AgentDraft> {
-	const prompt = requiredText(this, i, 'prompt', 'Prompt', 'Describe what the agent should do with its inputs.');
+	const prompt = requiredText(
+		this,
+		i,
+		'prompt',
+		'Prompt',
+		'Describe what the agent should do with its inputs.',
+	);
 	const schema = readOutputSchema(this, i);
 	const skills = readSkills(this, i);
 	const name = String(this.getNodeParameter('agentName', i, '') ?? '').trim();
-	const config: IDataObject = { prompt, ...(schema ? { json_schema: schema } : {}), ...(skills.length ? { skills } : {}) };
+	const config: IDataObject = {
+		prompt,
+		...(schema ? { json_schema: schema } : {}),
+		...(skills.length ? { skills } : {}),
+	};
 	return { body: { ...(name ? { name } : {}), config }, skills };
 }
 
-async function execute(this: IExecuteFunctions, i: number, draft: AgentDraft): Promise<INodeExecutionData[]> {
-	await Promise.all(draft.skills.map(async (skill) => await lookupSkill(this, i, skill.skill_name, skill.skill_version)));
+async function execute(
+	this: IExecuteFunctions,
+	i: number,
+	draft: AgentDraft,
+): Promise<INodeExecutionData[]> {
+	await Promise.all(
+		draft.skills.map(
+			async (skill) => await lookupSkill(this, i, skill.skill_name, skill.skill_version),
+		),
+	);
 	const agent = (await apiRequest.call(this, {
 		method: 'POST',
 		path: '/agent/create',

@@ -22,10 +22,21 @@ interface SkillDraft {
 
 function readDescription(ctx: IExecuteFunctions, i: number, required: boolean): string | undefined {
 	const text = required
-		? requiredText(ctx, i, 'skillDescription', 'Description', 'Say in a sentence what the skill does.')
+		? requiredText(
+				ctx,
+				i,
+				'skillDescription',
+				'Description',
+				'Say in a sentence what the skill does.',
+			)
 		: String(ctx.getNodeParameter('skillDescription', i, '') ?? '').trim();
 	if (text.length > 255) {
-		throw inputError(ctx.getNode(), i, `The skill description has ${text.length} characters (item ${i})`, 'VLM Run takes at most 255 characters; shorten it.');
+		throw inputError(
+			ctx.getNode(),
+			i,
+			`The skill description has ${text.length} characters (item ${i})`,
+			'VLM Run takes at most 255 characters; shorten it.',
+		);
 	}
 	return text || undefined;
 }
@@ -34,7 +45,13 @@ async function prepare(this: IExecuteFunctions, i: number): Promise<SkillDraft> 
 	const source = this.getNodeParameter('skillSource', i, 'prompt') as string;
 	if (source === 'bundle') {
 		const bundle = await readBundle(this, i);
-		const name = requiredText(this, i, 'skillName', 'Name', 'Use the name from the frontmatter of SKILL.md, e.g. receipt-extraction.');
+		const name = requiredText(
+			this,
+			i,
+			'skillName',
+			'Name',
+			'Use the name from the frontmatter of SKILL.md, e.g. receipt-extraction.',
+		);
 		return { bundle, body: { name, description: readDescription(this, i, true) } };
 	}
 	const name = String(this.getNodeParameter('skillName', i, '') ?? '').trim();
@@ -42,16 +59,34 @@ async function prepare(this: IExecuteFunctions, i: number): Promise<SkillDraft> 
 	const text = readDescription(this, i, false);
 	if (text) common.description = text;
 	if (source === 'session') {
-		const sessionId = requiredText(this, i, 'sessionId', 'Session ID', 'Map the session ID of a VLM Run chat, e.g. {{ $json.vlmrun.sessionId }}.');
+		const sessionId = requiredText(
+			this,
+			i,
+			'sessionId',
+			'Session ID',
+			'Map the session ID of a VLM Run chat, e.g. {{ $json.vlmrun.sessionId }}.',
+		);
 		return { body: { session_id: sessionId, ...common } };
 	}
-	const prompt = requiredText(this, i, 'prompt', 'Prompt', 'Describe what the skill should do, e.g. "Extract vendor, line items and totals from receipts".');
+	const prompt = requiredText(
+		this,
+		i,
+		'prompt',
+		'Prompt',
+		'Describe what the skill should do, e.g. "Extract vendor, line items and totals from receipts".',
+	);
 	const schema = readOutputSchema(this, i);
 	return { body: { prompt, ...(schema ? { json_schema: schema } : {}), ...common } };
 }
 
-async function execute(this: IExecuteFunctions, i: number, draft: SkillDraft): Promise<INodeExecutionData[]> {
-	const body = draft.bundle ? { file_id: (await uploadFile(this, draft.bundle)).id, ...draft.body } : draft.body;
+async function execute(
+	this: IExecuteFunctions,
+	i: number,
+	draft: SkillDraft,
+): Promise<INodeExecutionData[]> {
+	const body = draft.bundle
+		? { file_id: (await uploadFile(this, draft.bundle)).id, ...draft.body }
+		: draft.body;
 	const skill = (await apiRequest.call(this, {
 		method: 'POST',
 		path: '/skills/create',

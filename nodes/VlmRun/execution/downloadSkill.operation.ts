@@ -4,27 +4,40 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { requiredText } from '../shared/params';
 import type { Operation } from '../shared/router';
 import { apiRequest, fetchSignedUrl } from '../shared/transport';
-import { readSkillTarget, resolveSkill, skillLocatorProperty, skillVersionProperty, type SkillTarget } from './skill.locator';
-
-export const description = updateDisplayOptions({ show: { resource: ['skill'], operation: ['download'] } }, [
+import {
+	readSkillTarget,
+	resolveSkill,
 	skillLocatorProperty,
 	skillVersionProperty,
-	{
-		displayName: 'Put Output File in Field',
-		name: 'binaryPropertyOutput',
-		type: 'string',
-		default: 'data',
-		required: true,
-		hint: 'The name of the output binary field to put the skill bundle in',
-	},
-]);
+	type SkillTarget,
+} from './skill.locator';
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['skill'], operation: ['download'] } },
+	[
+		skillLocatorProperty,
+		skillVersionProperty,
+		{
+			displayName: 'Put Output File in Field',
+			name: 'binaryPropertyOutput',
+			type: 'string',
+			default: 'data',
+			required: true,
+			hint: 'The name of the output binary field to put the skill bundle in',
+		},
+	],
+);
 
 interface SkillDownload {
 	target: SkillTarget;
 	property: string;
 }
 
-async function execute(this: IExecuteFunctions, i: number, request: SkillDownload): Promise<INodeExecutionData[]> {
+async function execute(
+	this: IExecuteFunctions,
+	i: number,
+	request: SkillDownload,
+): Promise<INodeExecutionData[]> {
 	const skill = await resolveSkill(this, i, request.target);
 	const link = (await apiRequest.call(this, {
 		method: 'GET',
@@ -44,7 +57,13 @@ export const downloadSkill: Operation<SkillDownload> = {
 	async prepare(this: IExecuteFunctions, i: number) {
 		return {
 			target: readSkillTarget(this, i),
-			property: requiredText(this, i, 'binaryPropertyOutput', 'Put Output File in Field', 'Enter a binary field name such as data.'),
+			property: requiredText(
+				this,
+				i,
+				'binaryPropertyOutput',
+				'Put Output File in Field',
+				'Enter a binary field name such as data.',
+			),
 		};
 	},
 	execute,

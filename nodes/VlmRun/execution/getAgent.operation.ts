@@ -1,5 +1,10 @@
 import { updateDisplayOptions } from 'n8n-workflow';
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeParameterResourceLocator } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeParameterResourceLocator,
+} from 'n8n-workflow';
 
 import { inputError } from '../shared/errors';
 import type { Operation } from '../shared/router';
@@ -7,15 +12,23 @@ import { apiRequest } from '../shared/transport';
 import { lookupAgent } from './config';
 import { agentProperty } from './run.properties';
 
-export const description = updateDisplayOptions({ show: { resource: ['agent'], operation: ['get'] } }, [
-	{
-		...agentProperty,
-		modes: [
-			...(agentProperty.modes ?? []),
-			{ displayName: 'By ID', name: 'id', type: 'string', placeholder: 'e.g. 4c8e2a1b-3d5f-4a6b-9c7d-8e9f0a1b2c3d' },
-		],
-	},
-]);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['agent'], operation: ['get'] } },
+	[
+		{
+			...agentProperty,
+			modes: [
+				...(agentProperty.modes ?? []),
+				{
+					displayName: 'By ID',
+					name: 'id',
+					type: 'string',
+					placeholder: 'e.g. 4c8e2a1b-3d5f-4a6b-9c7d-8e9f0a1b2c3d',
+				},
+			],
+		},
+	],
+);
 
 interface AgentTarget {
 	by: 'id' | 'name';
@@ -25,11 +38,21 @@ interface AgentTarget {
 async function prepare(this: IExecuteFunctions, i: number): Promise<AgentTarget> {
 	const locator = this.getNodeParameter('agent', i) as INodeParameterResourceLocator;
 	const value = String(locator?.value ?? '').trim();
-	if (!value) throw inputError(this.getNode(), i, `No agent is selected (item ${i})`, 'Pick an agent from the list, or enter its name or ID.');
+	if (!value)
+		throw inputError(
+			this.getNode(),
+			i,
+			`No agent is selected (item ${i})`,
+			'Pick an agent from the list, or enter its name or ID.',
+		);
 	return { by: locator.mode === 'id' ? 'id' : 'name', value };
 }
 
-async function execute(this: IExecuteFunctions, i: number, target: AgentTarget): Promise<INodeExecutionData[]> {
+async function execute(
+	this: IExecuteFunctions,
+	i: number,
+	target: AgentTarget,
+): Promise<INodeExecutionData[]> {
 	if (target.by === 'name') return [{ json: await lookupAgent(this, i, target.value) }];
 	// The API spells this one path in the plural, unlike every other agent route.
 	const agent = (await apiRequest.call(this, {

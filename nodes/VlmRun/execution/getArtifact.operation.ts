@@ -53,7 +53,10 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['artifact'], operation: ['get'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['artifact'], operation: ['get'] } },
+	properties,
+);
 
 interface ArtifactRequest {
 	ref: string;
@@ -62,22 +65,56 @@ interface ArtifactRequest {
 }
 
 async function prepare(this: IExecuteFunctions, i: number): Promise<ArtifactRequest> {
-	const ref = requiredText(this, i, 'objectId', 'Object ID', 'Map the ref of an artifact, e.g. img_a1b2c3 from the response.');
+	const ref = requiredText(
+		this,
+		i,
+		'objectId',
+		'Object ID',
+		'Map the ref of an artifact, e.g. img_a1b2c3 from the response.',
+	);
 	const scope: ArtifactScope =
 		this.getNodeParameter('artifactSource', i, 'execution') === 'session'
-			? { sessionId: requiredText(this, i, 'sessionId', 'Session ID', 'Map the session ID of the chat that made the artifact.') }
-			: { executionId: requiredText(this, i, 'executionId', 'Execution ID', 'Map the ID of the execution that made the artifact.') };
-	const property = requiredText(this, i, 'binaryPropertyOutput', 'Put Output File in Field', 'Enter a binary field name such as data.');
+			? {
+					sessionId: requiredText(
+						this,
+						i,
+						'sessionId',
+						'Session ID',
+						'Map the session ID of the chat that made the artifact.',
+					),
+				}
+			: {
+					executionId: requiredText(
+						this,
+						i,
+						'executionId',
+						'Execution ID',
+						'Map the ID of the execution that made the artifact.',
+					),
+				};
+	const property = requiredText(
+		this,
+		i,
+		'binaryPropertyOutput',
+		'Put Output File in Field',
+		'Enter a binary field name such as data.',
+	);
 	return { ref, scope, property };
 }
 
-async function execute(this: IExecuteFunctions, i: number, request: ArtifactRequest): Promise<INodeExecutionData[]> {
+async function execute(
+	this: IExecuteFunctions,
+	i: number,
+	request: ArtifactRequest,
+): Promise<INodeExecutionData[]> {
 	const binary = await downloadArtifact(this, request.ref, request.scope, i);
 	return [
 		{
 			json: {
 				objectId: request.ref,
-				...('executionId' in request.scope ? { executionId: request.scope.executionId } : { sessionId: request.scope.sessionId }),
+				...('executionId' in request.scope
+					? { executionId: request.scope.executionId }
+					: { sessionId: request.scope.sessionId }),
 				fileName: binary.fileName ?? null,
 				mimeType: binary.mimeType,
 				fileSize: binary.fileSize ?? null,

@@ -1,5 +1,10 @@
 import { updateDisplayOptions } from 'n8n-workflow';
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 
 import { requiredText } from '../shared/params';
 import { waitForJob } from '../shared/polling';
@@ -8,7 +13,8 @@ import { apiRequest } from '../shared/transport';
 import { downloadArtifactsOption, executionItem, outputOption, readOutputOptions } from './output';
 import { DEFAULT_EXECUTION_TIMEOUT_S } from './run.properties';
 
-const EXECUTION_ID_HINT = 'Map the ID of an execution, e.g. {{ $json.vlmrun.executionId }} or {{ $json.id }}.';
+const EXECUTION_ID_HINT =
+	'Map the ID of an execution, e.g. {{ $json.vlmrun.executionId }} or {{ $json.id }}.';
 
 const properties: INodeProperties[] = [
 	{
@@ -45,7 +51,10 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['execution'], operation: ['get'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['execution'], operation: ['get'] } },
+	properties,
+);
 
 async function execute(this: IExecuteFunctions, i: number): Promise<INodeExecutionData[]> {
 	const id = requiredText(this, i, 'executionId', 'Execution ID', EXECUTION_ID_HINT);
@@ -59,7 +68,8 @@ async function execute(this: IExecuteFunctions, i: number): Promise<INodeExecuti
 		execution = await waitForJob.call(this, {
 			kind: 'execution',
 			id,
-			timeoutMs: (this.getNodeParameter('timeout', i, DEFAULT_EXECUTION_TIMEOUT_S) as number) * 1000,
+			timeoutMs:
+				(this.getNodeParameter('timeout', i, DEFAULT_EXECUTION_TIMEOUT_S) as number) * 1000,
 			itemIndex: i,
 		});
 	}

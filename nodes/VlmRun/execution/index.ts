@@ -17,7 +17,13 @@ import { updateSkill } from './updateSkill.operation';
 export const operations: OperationMap = {
 	execution: { run: runAgent, get: getExecution, list: listExecutions },
 	artifact: { get: getArtifact },
-	skill: { create: createSkill, get: getSkill, list: listSkills, update: updateSkill, download: downloadSkill },
+	skill: {
+		create: createSkill,
+		get: getSkill,
+		list: listSkills,
+		update: updateSkill,
+		download: downloadSkill,
+	},
 	agent: { create: createAgent, get: getAgent, list: listAgents },
 };
 
@@ -48,8 +54,18 @@ const selectors: INodeProperties[] = [
 				action: 'Run an agent on files',
 				description: 'Start an agent execution over one or many files, with optional skills',
 			},
-			{ name: 'Get', value: 'get', action: 'Get an execution', description: 'Fetch an execution by ID' },
-			{ name: 'Get Many', value: 'list', action: 'Get many executions', description: 'List recent executions' },
+			{
+				name: 'Get',
+				value: 'get',
+				action: 'Get an execution',
+				description: 'Fetch an execution by ID',
+			},
+			{
+				name: 'Get Many',
+				value: 'list',
+				action: 'Get many executions',
+				description: 'List recent executions',
+			},
 		],
 		default: 'run',
 	},
@@ -76,11 +92,31 @@ const selectors: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['skill'] } },
 		options: [
-			{ name: 'Create', value: 'create', action: 'Create a skill', description: 'Create a skill from a prompt, a bundle or a chat' },
-			{ name: 'Download', value: 'download', action: 'Download a skill', description: 'Download the skill bundle (.zip)' },
-			{ name: 'Get', value: 'get', action: 'Get a skill', description: 'Fetch a skill by name or ID' },
+			{
+				name: 'Create',
+				value: 'create',
+				action: 'Create a skill',
+				description: 'Create a skill from a prompt, a bundle or a chat',
+			},
+			{
+				name: 'Download',
+				value: 'download',
+				action: 'Download a skill',
+				description: 'Download the skill bundle (.zip)',
+			},
+			{
+				name: 'Get',
+				value: 'get',
+				action: 'Get a skill',
+				description: 'Fetch a skill by name or ID',
+			},
 			{ name: 'Get Many', value: 'list', action: 'Get many skills', description: 'List skills' },
-			{ name: 'Update', value: 'update', action: 'Update a skill', description: 'Publish a new version from a bundle' },
+			{
+				name: 'Update',
+				value: 'update',
+				action: 'Update a skill',
+				description: 'Publish a new version from a bundle',
+			},
 		],
 		default: 'create',
 	},
@@ -91,8 +127,18 @@ const selectors: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['agent'] } },
 		options: [
-			{ name: 'Create', value: 'create', action: 'Create an agent', description: 'Save a prompt, schema and skills as an agent' },
-			{ name: 'Get', value: 'get', action: 'Get an agent', description: 'Fetch an agent by name or ID' },
+			{
+				name: 'Create',
+				value: 'create',
+				action: 'Create an agent',
+				description: 'Save a prompt, schema and skills as an agent',
+			},
+			{
+				name: 'Get',
+				value: 'get',
+				action: 'Get an agent',
+				description: 'Fetch an agent by name or ID',
+			},
 			{ name: 'Get Many', value: 'list', action: 'Get many agents', description: 'List agents' },
 		],
 		default: 'create',
@@ -101,5 +147,7 @@ const selectors: INodeProperties[] = [
 
 export const properties: INodeProperties[] = [
 	...selectors,
-	...Object.values(operations).flatMap((group) => Object.values(group).flatMap((operation) => operation.description)),
+	...Object.values(operations).flatMap((group) =>
+		Object.values(group).flatMap((operation) => operation.description),
+	),
 ];

@@ -1,6 +1,12 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { describeFiles, selectBinaryFields, uploadFile, type BinarySelection, type InputFile } from '../shared/binary';
+import {
+	describeFiles,
+	selectBinaryFields,
+	uploadFile,
+	type BinarySelection,
+	type InputFile,
+} from '../shared/binary';
 import { inputError } from '../shared/errors';
 import { detectModality } from '../shared/media';
 import type { RunContext } from '../shared/router';
@@ -38,15 +44,31 @@ interface Row {
 	value?: string;
 }
 
-function readRows(ctx: IExecuteFunctions, i: number, parameter: string, label: string, taken: Set<string>) {
+function readRows(
+	ctx: IExecuteFunctions,
+	i: number,
+	parameter: string,
+	label: string,
+	taken: Set<string>,
+) {
 	const rows = ctx.getNodeParameter(parameter, i, []) as Row[];
 	return rows.map((row) => {
 		const name = String(row.name ?? '').trim();
 		if (!name) {
-			throw inputError(ctx.getNode(), i, `A row of "${label}" has no name (item ${i})`, 'Give every input a name the prompt can refer to, e.g. bank_statement.');
+			throw inputError(
+				ctx.getNode(),
+				i,
+				`A row of "${label}" has no name (item ${i})`,
+				'Give every input a name the prompt can refer to, e.g. bank_statement.',
+			);
 		}
 		if (taken.has(name)) {
-			throw inputError(ctx.getNode(), i, `The input name "${name}" is used twice (item ${i})`, 'Every file, URL and text input of an execution needs its own name.');
+			throw inputError(
+				ctx.getNode(),
+				i,
+				`The input name "${name}" is used twice (item ${i})`,
+				'Every file, URL and text input of an execution needs its own name.',
+			);
 		}
 		taken.add(name);
 		return { name, row };
@@ -56,22 +78,38 @@ function readRows(ctx: IExecuteFunctions, i: number, parameter: string, label: s
 /** Reads the item's files, URL inputs and text inputs, checking them without any network call. */
 export async function planInputs(ctx: IExecuteFunctions, i: number): Promise<PlannedInput[]> {
 	const taken = new Set<string>();
-	const urls = readRows(ctx, i, 'urlInputs.input', 'URL Inputs', taken).map(({ name, row }): PlannedInput => {
-		const url = String(row.url ?? '').trim();
-		if (!isHttpUrl(url)) {
-			throw inputError(ctx.getNode(), i, `The URL of input "${name}" is not an http(s) URL (item ${i})`, 'VLM Run fetches files from public http:// or https:// links only.');
-		}
-		return { name, kind: 'url', url };
-	});
+	const urls = readRows(ctx, i, 'urlInputs.input', 'URL Inputs', taken).map(
+		({ name, row }): PlannedInput => {
+			const url = String(row.url ?? '').trim();
+			if (!isHttpUrl(url)) {
+				throw inputError(
+					ctx.getNode(),
+					i,
+					`The URL of input "${name}" is not an http(s) URL (item ${i})`,
+					'VLM Run fetches files from public http:// or https:// links only.',
+				);
+			}
+			return { name, kind: 'url', url };
+		},
+	);
 	const texts = readRows(ctx, i, 'textInputs.input', 'Text Inputs', taken).map(
 		({ name, row }): PlannedInput => ({ name, kind: 'text', text: String(row.value ?? '') }),
 	);
-	const selection = ctx.getNodeParameter('binarySelection', i, 'fields') as BinarySelection | 'none';
+	const selection = ctx.getNodeParameter('binarySelection', i, 'fields') as
+		| BinarySelection
+		| 'none';
 	if (selection === 'none') return [...urls, ...texts];
-	const fieldList = selection === 'fields' ? (ctx.getNodeParameter('binaryPropertyName', i) as string) : '';
+	const fieldList =
+		selection === 'fields' ? (ctx.getNodeParameter('binaryPropertyName', i) as string) : '';
 	const files = await describeFiles(ctx, i, selectBinaryFields(ctx, i, selection, fieldList));
 	// Names typed by the user win; a binary field that clashes with one gets a suffix.
-	const fileInputs = files.map((file): PlannedInput => ({ name: uniqueName(inputName(file.property), taken), kind: 'file', file }));
+	const fileInputs = files.map(
+		(file): PlannedInput => ({
+			name: uniqueName(inputName(file.property), taken),
+			kind: 'file',
+			file,
+		}),
+	);
 	return [...fileInputs, ...urls, ...texts];
 }
 
@@ -88,11 +126,16 @@ function urlContent(url: string): IDataObject {
 }
 
 /** Uploads the files (each under the concurrency bound) and builds the `inputs` object of the request. */
-export async function resolveInputs(ctx: IExecuteFunctions, planned: PlannedInput[], run: RunContext): Promise<ResolvedInputs> {
+export async function resolveInputs(
+	ctx: IExecuteFunctions,
+	planned: PlannedInput[],
+	run: RunContext,
+): Promise<ResolvedInputs> {
 	const resolved = await Promise.all(
 		planned.map(async (input): Promise<[unknown, IDataObject]> => {
 			if (input.kind === 'text') return [input.text, { name: input.name, type: 'text' }];
-			if (input.kind === 'url') return [urlContent(input.url), { name: input.name, type: 'url', url: input.url }];
+			if (input.kind === 'url')
+				return [urlContent(input.url), { name: input.name, type: 'url', url: input.url }];
 			const { file } = input;
 			const record = await run.limit(async () => await uploadFile(ctx, file));
 			return [

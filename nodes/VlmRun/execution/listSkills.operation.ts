@@ -5,16 +5,20 @@ import { returnAllProperties } from '../shared/descriptions';
 import { listLimit, listPaged } from '../shared/pagination';
 import type { Operation } from '../shared/router';
 
-export const description = updateDisplayOptions({ show: { resource: ['skill'], operation: ['list'] } }, [
-	...returnAllProperties,
-	{
-		displayName: 'Latest Versions Only',
-		name: 'latestOnly',
-		type: 'boolean',
-		default: true,
-		description: 'Whether to return only the newest version of each skill instead of every version',
-	},
-]);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['skill'], operation: ['list'] } },
+	[
+		...returnAllProperties,
+		{
+			displayName: 'Latest Versions Only',
+			name: 'latestOnly',
+			type: 'boolean',
+			default: true,
+			description:
+				'Whether to return only the newest version of each skill instead of every version',
+		},
+	],
+);
 
 export const listSkills: Operation = {
 	description,

@@ -1,6 +1,16 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 
-import { collectArtifactRefs, downloadArtifacts, summarizeArtifacts, type ArtifactContext } from '../shared/artifacts';
+import {
+	collectArtifactRefs,
+	downloadArtifacts,
+	summarizeArtifacts,
+	type ArtifactContext,
+} from '../shared/artifacts';
 
 export type ExecutionOutput = 'response' | 'full';
 
@@ -26,15 +36,26 @@ export const outputOption: INodeProperties = {
 	name: 'output',
 	type: 'options',
 	options: [
-		{ name: 'Response', value: 'response', description: "The agent's response plus a vlmrun summary object" },
-		{ name: 'Full Execution', value: 'full', description: 'The whole execution object as VLM Run returns it' },
+		{
+			name: 'Response',
+			value: 'response',
+			description: "The agent's response plus a vlmrun summary object",
+		},
+		{
+			name: 'Full Execution',
+			value: 'full',
+			description: 'The whole execution object as VLM Run returns it',
+		},
 	],
 	default: 'response',
 };
 
 export function readOutputOptions(ctx: IExecuteFunctions, i: number): OutputOptions {
 	const options = ctx.getNodeParameter('options', i, {}) as IDataObject;
-	return { output: options.output === 'full' ? 'full' : 'response', downloadArtifacts: options.downloadArtifacts !== false };
+	return {
+		output: options.output === 'full' ? 'full' : 'response',
+		downloadArtifacts: options.downloadArtifacts !== false,
+	};
 }
 
 /**
@@ -67,7 +88,8 @@ export async function executionItem(
 	const response = execution.response;
 	let json: IDataObject;
 	if (options.output === 'full' || !completed) json = { ...execution, vlmrun };
-	else if (response && typeof response === 'object' && !Array.isArray(response)) json = { ...(response as IDataObject), vlmrun };
+	else if (response && typeof response === 'object' && !Array.isArray(response))
+		json = { ...(response as IDataObject), vlmrun };
 	else json = { response: response as IDataObject[keyof IDataObject], vlmrun };
 	return binary && Object.keys(binary).length ? { json, binary } : { json };
 }

@@ -6,7 +6,12 @@ import { inputError } from '../shared/errors';
 import { Limiter } from '../shared/limiter';
 import { isHttpUrl } from '../shared/params';
 import { jobFailedError, waitForJob } from '../shared/polling';
-import { DEFAULT_MAX_CONCURRENCY, pairingOf, type Operation, type RunContext } from '../shared/router';
+import {
+	DEFAULT_MAX_CONCURRENCY,
+	pairingOf,
+	type Operation,
+	type RunContext,
+} from '../shared/router';
 import { lookupSkill, readSkills, type SkillReference } from '../shared/skills';
 import { apiRequest } from '../shared/transport';
 import { lookupAgent, readOutputSchema } from './config';
@@ -14,7 +19,10 @@ import { mergeInputs, planInputs, resolveInputs, type PlannedInput } from './inp
 import { executionItem, readOutputOptions, type OutputOptions } from './output';
 import { DEFAULT_EXECUTION_TIMEOUT_S, DEFAULT_MODEL, runProperties } from './run.properties';
 
-export const description = updateDisplayOptions({ show: { resource: ['execution'], operation: ['run'] } }, runProperties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['execution'], operation: ['run'] } },
+	runProperties,
+);
 
 interface RunPlan {
 	grouped: boolean;
@@ -53,12 +61,21 @@ function readAgent(ctx: IExecuteFunctions, i: number, config: IDataObject): stri
 	);
 }
 
-function readCallbackUrl(ctx: IExecuteFunctions, i: number, completion: string): string | undefined {
+function readCallbackUrl(
+	ctx: IExecuteFunctions,
+	i: number,
+	completion: string,
+): string | undefined {
 	if (completion === 'waitForCallback') return resumeUrl(ctx, i);
 	if (completion !== 'submitOnly') return undefined;
 	const url = String(ctx.getNodeParameter('callbackUrl', i, '') ?? '').trim();
 	if (url && !isHttpUrl(url)) {
-		throw inputError(ctx.getNode(), i, `The Callback URL "${url}" is not an http(s) URL (item ${i})`, 'Paste the Production URL of a VLM Run Trigger node, or leave it empty.');
+		throw inputError(
+			ctx.getNode(),
+			i,
+			`The Callback URL "${url}" is not an http(s) URL (item ${i})`,
+			'Paste the Production URL of a VLM Run Trigger node, or leave it empty.',
+		);
 	}
 	return url || undefined;
 }
@@ -91,7 +108,11 @@ async function prepare(this: IExecuteFunctions, i: number): Promise<RunPlan> {
 			completion === 'waitForCallback'
 				? Date.now() + (this.getNodeParameter('callbackTimeout', i, 1440) as number) * 60_000
 				: undefined,
-		maxConcurrency: this.getNodeParameter('options.maxConcurrency', i, DEFAULT_MAX_CONCURRENCY) as number,
+		maxConcurrency: this.getNodeParameter(
+			'options.maxConcurrency',
+			i,
+			DEFAULT_MAX_CONCURRENCY,
+		) as number,
 		output: { ...readOutputOptions(this, i), model },
 	};
 }
@@ -108,7 +129,9 @@ async function runExecution(
 	// Unknown agents and skills fail here, naming them, before any file is uploaded.
 	await Promise.all([
 		...(plan.agentName ? [lookupAgent(ctx, i, plan.agentName)] : []),
-		...plan.skills.map(async (skill) => await lookupSkill(ctx, i, skill.skill_name, skill.skill_version)),
+		...plan.skills.map(
+			async (skill) => await lookupSkill(ctx, i, skill.skill_name, skill.skill_version),
+		),
 	]);
 	const { inputs, summary } = await resolveInputs(ctx, planned, run);
 	const item = await run.limit(async () => {
@@ -154,7 +177,10 @@ export const executionShapers: JobShapers = {
 		let limiter = resumeLimiters.get(ctx);
 		if (!limiter) resumeLimiters.set(ctx, (limiter = new Limiter()));
 		const output = shape.output as unknown as OutputOptions;
-		return await limiter.run(shape.maxConcurrency as number, async () => await executionItem(ctx, itemIndex, execution, output));
+		return await limiter.run(
+			shape.maxConcurrency as number,
+			async () => await executionItem(ctx, itemIndex, execution, output),
+		);
 	},
 };
 
@@ -168,8 +194,19 @@ export const runAgent: Operation<RunPlan> = {
 	group: {
 		includes: (plan) => plan.grouped,
 		// The first item defines the agent and settings; every item contributes its inputs.
-		async execute(this: IExecuteFunctions, itemIndices: number[], plans: RunPlan[], run: RunContext) {
-			return await runExecution(this, itemIndices, plans[0], mergeInputs(plans.map((plan) => plan.inputs)), run);
+		async execute(
+			this: IExecuteFunctions,
+			itemIndices: number[],
+			plans: RunPlan[],
+			run: RunContext,
+		) {
+			return await runExecution(
+				this,
+				itemIndices,
+				plans[0],
+				mergeInputs(plans.map((plan) => plan.inputs)),
+				run,
+			);
 		},
 	},
 };

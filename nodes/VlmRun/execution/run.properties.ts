@@ -42,11 +42,21 @@ export const agentProperty: INodeProperties = {
 			type: 'list',
 			typeOptions: { searchListMethod: 'searchAgents', searchable: true },
 		},
-		{ displayName: 'By Name', name: 'name', type: 'string', placeholder: 'e.g. invoice-extractor:v1' },
+		{
+			displayName: 'By Name',
+			name: 'name',
+			type: 'string',
+			placeholder: 'e.g. invoice-extractor:v1',
+		},
 	],
 };
 
-const rowsProperty = (name: string, label: string, field: INodeProperties, placeholder: string): INodeProperties => ({
+const rowsProperty = (
+	name: string,
+	label: string,
+	field: INodeProperties,
+	placeholder: string,
+): INodeProperties => ({
 	displayName: label,
 	name,
 	type: 'fixedCollection',
@@ -58,7 +68,13 @@ const rowsProperty = (name: string, label: string, field: INodeProperties, place
 			name: 'input',
 			displayName: 'Input',
 			values: [
-				{ displayName: 'Name', name: 'name', type: 'string', default: '', placeholder: 'e.g. bank_statement' },
+				{
+					displayName: 'Name',
+					name: 'name',
+					type: 'string',
+					default: '',
+					placeholder: 'e.g. bank_statement',
+				},
 				field,
 			],
 		},
@@ -71,13 +87,20 @@ export const runProperties: INodeProperties[] = [
 		name: 'agentSource',
 		type: 'options',
 		options: [
-			{ name: 'Prompt', value: 'prompt', description: 'Describe the task; VLM Run finds or creates the matching agent' },
+			{
+				name: 'Prompt',
+				value: 'prompt',
+				description: 'Describe the task; VLM Run finds or creates the matching agent',
+			},
 			{ name: 'Existing Agent', value: 'agent', description: 'Run an agent saved on VLM Run' },
 		],
 		default: 'prompt',
 	},
 	{ ...agentProperty, displayOptions: { show: { agentSource: ['agent'] } } },
-	...updateDisplayOptions({ show: { agentSource: ['prompt'] } }, [promptProperty, ...outputSchemaProperties]),
+	...updateDisplayOptions({ show: { agentSource: ['prompt'] } }, [
+		promptProperty,
+		...outputSchemaProperties,
+	]),
 	skillsProperty,
 	{
 		...binarySelectionProperty,
@@ -90,7 +113,13 @@ export const runProperties: INodeProperties[] = [
 	rowsProperty(
 		'urlInputs',
 		'URL Inputs',
-		{ displayName: 'URL', name: 'url', type: 'string', default: '', placeholder: 'e.g. https://example.com/contract.pdf' },
+		{
+			displayName: 'URL',
+			name: 'url',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. https://example.com/contract.pdf',
+		},
 		'Add URL Input',
 	),
 	rowsProperty(
@@ -104,7 +133,11 @@ export const runProperties: INodeProperties[] = [
 		name: 'grouping',
 		type: 'options',
 		options: [
-			{ name: 'One per Item', value: 'perItem', description: "Each input item's files are a separate execution" },
+			{
+				name: 'One per Item',
+				value: 'perItem',
+				description: "Each input item's files are a separate execution",
+			},
 			{
 				name: 'One for All Items',
 				value: 'allItems',
@@ -119,14 +152,28 @@ export const runProperties: INodeProperties[] = [
 		name: 'model',
 		type: 'options',
 		options: [
-			{ name: 'Orion 1 Auto', value: 'vlmrun-orion-1:auto', description: 'Picks the speed and depth for the task' },
+			{
+				name: 'Orion 1 Auto',
+				value: 'vlmrun-orion-1:auto',
+				description: 'Picks the speed and depth for the task',
+			},
 			{ name: 'Orion 1 Fast', value: 'vlmrun-orion-1:fast' },
-			{ name: 'Orion 1 Lite', value: 'vlmrun-orion-1:lite', description: 'Cheapest, for simple tasks' },
-			{ name: 'Orion 1 Pro', value: 'vlmrun-orion-1:pro', description: 'Most thorough, for hard multi-file reasoning' },
+			{
+				name: 'Orion 1 Lite',
+				value: 'vlmrun-orion-1:lite',
+				description: 'Cheapest, for simple tasks',
+			},
+			{
+				name: 'Orion 1 Pro',
+				value: 'vlmrun-orion-1:pro',
+				description: 'Most thorough, for hard multi-file reasoning',
+			},
 		],
 		default: DEFAULT_MODEL,
 	},
-	toolsetsProperty('Tool categories the agent may use; none selected leaves the choice to VLM Run (core tools)'),
+	toolsetsProperty(
+		'Tool categories the agent may use; none selected leaves the choice to VLM Run (core tools)',
+	),
 	...completion,
 	{
 		displayName: 'Options',

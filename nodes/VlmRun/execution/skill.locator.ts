@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeParameterResourceLocator, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeParameterResourceLocator,
+	INodeProperties,
+} from 'n8n-workflow';
 
 import { describeFiles, selectBinaryFields, type InputFile } from '../shared/binary';
 import { inputError } from '../shared/errors';
@@ -19,8 +24,18 @@ export const skillLocatorProperty: INodeProperties = {
 			type: 'list',
 			typeOptions: { searchListMethod: 'searchSkills', searchable: true },
 		},
-		{ displayName: 'By Name', name: 'name', type: 'string', placeholder: 'e.g. invoice-extraction' },
-		{ displayName: 'By ID', name: 'id', type: 'string', placeholder: 'e.g. 9b2f4c1e-7a3d-4e5f-8a9b-0c1d2e3f4a5b' },
+		{
+			displayName: 'By Name',
+			name: 'name',
+			type: 'string',
+			placeholder: 'e.g. invoice-extraction',
+		},
+		{
+			displayName: 'By ID',
+			name: 'id',
+			type: 'string',
+			placeholder: 'e.g. 9b2f4c1e-7a3d-4e5f-8a9b-0c1d2e3f4a5b',
+		},
 	],
 };
 
@@ -30,7 +45,8 @@ export const skillVersionProperty: INodeProperties = {
 	type: 'string',
 	default: '',
 	placeholder: 'e.g. 20260326-a481daf0',
-	description: 'A pinned version when the skill is picked by name; leave empty for the latest version',
+	description:
+		'A pinned version when the skill is picked by name; leave empty for the latest version',
 };
 
 export const bundleFieldProperty: INodeProperties = {
@@ -53,14 +69,23 @@ export function readSkillTarget(ctx: IExecuteFunctions, i: number): SkillTarget 
 	const locator = ctx.getNodeParameter('skill', i) as INodeParameterResourceLocator;
 	const value = String(locator?.value ?? '').trim();
 	if (!value) {
-		throw inputError(ctx.getNode(), i, `No skill is selected (item ${i})`, 'Pick a skill from the list, or enter its name or ID.');
+		throw inputError(
+			ctx.getNode(),
+			i,
+			`No skill is selected (item ${i})`,
+			'Pick a skill from the list, or enter its name or ID.',
+		);
 	}
 	const version = String(ctx.getNodeParameter('skillVersion', i, '') ?? '').trim() || undefined;
 	return { by: locator.mode === 'id' ? 'id' : 'name', value, version };
 }
 
 /** The SkillInfo of the target: GET by ID, or a lookup by name and version. */
-export async function resolveSkill(ctx: IExecuteFunctions, i: number, target: SkillTarget): Promise<IDataObject> {
+export async function resolveSkill(
+	ctx: IExecuteFunctions,
+	i: number,
+	target: SkillTarget,
+): Promise<IDataObject> {
 	if (target.by === 'name') return await lookupSkill(ctx, i, target.value, target.version);
 	return (await apiRequest.call(ctx, {
 		method: 'GET',

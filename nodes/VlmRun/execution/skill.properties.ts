@@ -12,14 +12,30 @@ export const createSkillProperties: INodeProperties[] = [
 		name: 'skillSource',
 		type: 'options',
 		options: [
-			{ name: 'Prompt', value: 'prompt', description: 'VLM Run writes the SKILL.md (and schema) from a description' },
-			{ name: 'Skill Bundle', value: 'bundle', description: 'A .zip of a skill folder with a SKILL.md' },
-			{ name: 'Chat Session', value: 'session', description: 'What was worked out in a VLM Run chat session' },
+			{
+				name: 'Prompt',
+				value: 'prompt',
+				description: 'VLM Run writes the SKILL.md (and schema) from a description',
+			},
+			{
+				name: 'Skill Bundle',
+				value: 'bundle',
+				description: 'A .zip of a skill folder with a SKILL.md',
+			},
+			{
+				name: 'Chat Session',
+				value: 'session',
+				description: 'What was worked out in a VLM Run chat session',
+			},
 		],
 		default: 'prompt',
 	},
 	...updateDisplayOptions({ show: { skillSource: ['prompt'] } }, [
-		{ ...promptProperty, placeholder: 'e.g. Extract vendor, line items and totals from receipts', description: 'What the skill should do' },
+		{
+			...promptProperty,
+			placeholder: 'e.g. Extract vendor, line items and totals from receipts',
+			description: 'What the skill should do',
+		},
 		...outputSchemaProperties,
 	]),
 	{ ...bundleFieldProperty, displayOptions: { show: { skillSource: ['bundle'] } } },

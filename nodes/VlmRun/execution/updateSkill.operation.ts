@@ -5,19 +5,29 @@ import { uploadFile, type InputFile } from '../shared/binary';
 import { inputError } from '../shared/errors';
 import type { Operation } from '../shared/router';
 import { apiRequest } from '../shared/transport';
-import { bundleFieldProperty, readBundle, readSkillTarget, resolveSkill, skillLocatorProperty, type SkillTarget } from './skill.locator';
-
-export const description = updateDisplayOptions({ show: { resource: ['skill'], operation: ['update'] } }, [
-	skillLocatorProperty,
+import {
 	bundleFieldProperty,
-	{
-		displayName: 'Description',
-		name: 'skillDescription',
-		type: 'string',
-		default: '',
-		description: 'Optional new description of the skill, at most 255 characters',
-	},
-]);
+	readBundle,
+	readSkillTarget,
+	resolveSkill,
+	skillLocatorProperty,
+	type SkillTarget,
+} from './skill.locator';
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['skill'], operation: ['update'] } },
+	[
+		skillLocatorProperty,
+		bundleFieldProperty,
+		{
+			displayName: 'Description',
+			name: 'skillDescription',
+			type: 'string',
+			default: '',
+			description: 'Optional new description of the skill, at most 255 characters',
+		},
+	],
+);
 
 interface SkillUpdate {
 	target: SkillTarget;
@@ -28,18 +38,34 @@ interface SkillUpdate {
 async function prepare(this: IExecuteFunctions, i: number): Promise<SkillUpdate> {
 	const text = String(this.getNodeParameter('skillDescription', i, '') ?? '').trim();
 	if (text.length > 255) {
-		throw inputError(this.getNode(), i, `The skill description has ${text.length} characters (item ${i})`, 'VLM Run takes at most 255 characters; shorten it.');
+		throw inputError(
+			this.getNode(),
+			i,
+			`The skill description has ${text.length} characters (item ${i})`,
+			'VLM Run takes at most 255 characters; shorten it.',
+		);
 	}
-	return { target: readSkillTarget(this, i), bundle: await readBundle(this, i), description: text || undefined };
+	return {
+		target: readSkillTarget(this, i),
+		bundle: await readBundle(this, i),
+		description: text || undefined,
+	};
 }
 
-async function execute(this: IExecuteFunctions, i: number, update: SkillUpdate): Promise<INodeExecutionData[]> {
+async function execute(
+	this: IExecuteFunctions,
+	i: number,
+	update: SkillUpdate,
+): Promise<INodeExecutionData[]> {
 	const skill = await resolveSkill(this, i, update.target);
 	const upload = await uploadFile(this, update.bundle);
 	const updated = (await apiRequest.call(this, {
 		method: 'POST',
 		path: `/skills/${encodeURIComponent(String(skill.id))}/update`,
-		body: { file_id: upload.id, ...(update.description ? { description: update.description } : {}) },
+		body: {
+			file_id: upload.id,
+			...(update.description ? { description: update.description } : {}),
+		},
 		itemIndex: i,
 		resource: 'skill',
 	})) as IDataObject;

@@ -8,19 +8,30 @@ function matches(filter: string | undefined, ...texts: unknown[]): boolean {
 	return texts.some((text) => typeof text === 'string' && text.toLowerCase().includes(needle));
 }
 
-export async function searchDomains(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
-	const domains = (await apiRequest.call(this, { method: 'GET', path: '/domains' })) as IDataObject[];
+export async function searchDomains(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+): Promise<INodeListSearchResult> {
+	const domains = (await apiRequest.call(this, {
+		method: 'GET',
+		path: '/domains',
+	})) as IDataObject[];
 	return {
 		results: domains
 			.filter((domain) => matches(filter, domain.domain, domain.name, domain.description))
 			.map((domain) => ({
-				name: domain.name ? `${String(domain.name)} (${String(domain.domain)})` : String(domain.domain),
+				name: domain.name
+					? `${String(domain.name)} (${String(domain.domain)})`
+					: String(domain.domain),
 				value: String(domain.domain),
 			})),
 	};
 }
 
-export async function searchSkills(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
+export async function searchSkills(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+): Promise<INodeListSearchResult> {
 	const skills = (await apiRequest.call(this, {
 		method: 'GET',
 		path: '/skills',
@@ -29,11 +40,18 @@ export async function searchSkills(this: ILoadOptionsFunctions, filter?: string)
 	return {
 		results: skills
 			.filter((skill) => matches(filter, skill.name, skill.description))
-			.map((skill) => ({ name: String(skill.name), value: String(skill.name), description: String(skill.description ?? '') })),
+			.map((skill) => ({
+				name: String(skill.name),
+				value: String(skill.name),
+				description: String(skill.description ?? ''),
+			})),
 	};
 }
 
-export async function searchAgents(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
+export async function searchAgents(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+): Promise<INodeListSearchResult> {
 	const agents = (await apiRequest.call(this, { method: 'GET', path: '/agent' })) as IDataObject[];
 	return {
 		results: agents

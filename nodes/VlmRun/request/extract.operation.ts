@@ -17,7 +17,12 @@ import { detectModality, imageMimeType, type Modality } from '../shared/media';
 import { isHttpUrl } from '../shared/params';
 import { jobFailedError, waitForJob } from '../shared/polling';
 import { errorItem, type Operation, type RunContext } from '../shared/router';
-import { parseJsonSchema, parsePageRange, schemaFromFields, type FieldDefinition } from '../shared/schema';
+import {
+	parseJsonSchema,
+	parsePageRange,
+	schemaFromFields,
+	type FieldDefinition,
+} from '../shared/schema';
 import { apiRequest } from '../shared/transport';
 import { extractProperties } from './extract.properties';
 
@@ -54,7 +59,8 @@ const SCHEMA_ONLY_DOMAINS: Record<Modality, string> = {
 
 function readSchema(ctx: IExecuteFunctions, i: number): IDataObject | undefined {
 	const source = ctx.getNodeParameter('schemaSource', i, 'none') as string;
-	if (source === 'json') return parseJsonSchema(ctx, i, ctx.getNodeParameter('jsonSchema', i), 'JSON Schema');
+	if (source === 'json')
+		return parseJsonSchema(ctx, i, ctx.getNodeParameter('jsonSchema', i), 'JSON Schema');
 	if (source === 'fields') {
 		const rows = ctx.getNodeParameter('fields.field', i, []) as FieldDefinition[];
 		return schemaFromFields(ctx, i, rows);
@@ -62,17 +68,31 @@ function readSchema(ctx: IExecuteFunctions, i: number): IDataObject | undefined 
 	return undefined;
 }
 
-async function readSources(ctx: IExecuteFunctions, i: number, forced: Modality | undefined): Promise<Source[]> {
+async function readSources(
+	ctx: IExecuteFunctions,
+	i: number,
+	forced: Modality | undefined,
+): Promise<Source[]> {
 	if (ctx.getNodeParameter('inputSource', i) === 'url') {
 		const urls = String(ctx.getNodeParameter('urls', i, ''))
 			.split(/[\s,]+/)
 			.filter(Boolean);
 		if (urls.length === 0) {
-			throw inputError(ctx.getNode(), i, `No URL given (item ${i})`, 'Enter at least one http(s) URL in "URLs".');
+			throw inputError(
+				ctx.getNode(),
+				i,
+				`No URL given (item ${i})`,
+				'Enter at least one http(s) URL in "URLs".',
+			);
 		}
 		return urls.map((url) => {
 			if (!isHttpUrl(url)) {
-				throw inputError(ctx.getNode(), i, `"${url}" is not an http(s) URL (item ${i})`, 'VLM Run fetches files from public http:// or https:// links only.');
+				throw inputError(
+					ctx.getNode(),
+					i,
+					`"${url}" is not an http(s) URL (item ${i})`,
+					'VLM Run fetches files from public http:// or https:// links only.',
+				);
 			}
 			const modality = forced ?? detectModality(undefined, new URL(url).pathname);
 			if (!modality) {
@@ -87,13 +107,17 @@ async function readSources(ctx: IExecuteFunctions, i: number, forced: Modality |
 		});
 	}
 	const selection = ctx.getNodeParameter('binarySelection', i, 'fields') as BinarySelection;
-	const fieldList = selection === 'fields' ? (ctx.getNodeParameter('binaryPropertyName', i) as string) : '';
+	const fieldList =
+		selection === 'fields' ? (ctx.getNodeParameter('binaryPropertyName', i) as string) : '';
 	const files = await describeFiles(ctx, i, selectBinaryFields(ctx, i, selection, fieldList));
 	return files.map((file) => ({ modality: forced ?? requireModality(ctx, file), file }));
 }
 
 function readDomainsByType(ctx: IExecuteFunctions, i: number): Partial<Record<Modality, string>> {
-	const rows = ctx.getNodeParameter('options.domainsByType.rule', i, []) as Array<{ modality?: Modality; domain?: string }>;
+	const rows = ctx.getNodeParameter('options.domainsByType.rule', i, []) as Array<{
+		modality?: Modality;
+		domain?: string;
+	}>;
 	const domains: Partial<Record<Modality, string>> = {};
 	for (const { modality, domain } of rows) {
 		if (modality && domain?.trim()) domains[modality] = domain.trim();
@@ -103,8 +127,13 @@ function readDomainsByType(ctx: IExecuteFunctions, i: number): Partial<Record<Mo
 
 async function prepare(this: IExecuteFunctions, i: number): Promise<ExtractPlan> {
 	const modalityParam = this.getNodeParameter('modality', i, 'auto') as string;
-	const sources = await readSources(this, i, modalityParam === 'auto' ? undefined : (modalityParam as Modality));
-	const domain = (this.getNodeParameter('domain', i, '', { extractValue: true }) as string).trim() || undefined;
+	const sources = await readSources(
+		this,
+		i,
+		modalityParam === 'auto' ? undefined : (modalityParam as Modality),
+	);
+	const domain =
+		(this.getNodeParameter('domain', i, '', { extractValue: true }) as string).trim() || undefined;
 	const schema = readSchema(this, i);
 	const domainsByType = readDomainsByType(this, i);
 	if (!domain && !schema && !sources.every((source) => domainsByType[source.modality])) {
@@ -122,7 +151,8 @@ async function prepare(this: IExecuteFunctions, i: number): Promise<ExtractPlan>
 	if (options.grounding) config.grounding = true;
 	if (options.detail && options.detail !== 'auto') config.detail = options.detail;
 	if (options.serviceTier) config.service_tier = options.serviceTier;
-	if (typeof options.gqlStmt === 'string' && options.gqlStmt.trim()) config.gql_stmt = options.gqlStmt.trim();
+	if (typeof options.gqlStmt === 'string' && options.gqlStmt.trim())
+		config.gql_stmt = options.gqlStmt.trim();
 	if (typeof options.pages === 'string' && options.pages.trim()) {
 		config.page_indices = parsePageRange(this, i, options.pages);
 	}
@@ -134,7 +164,12 @@ async function prepare(this: IExecuteFunctions, i: number): Promise<ExtractPlan>
 			? String(this.getNodeParameter('callbackUrl', i, '')).trim() || undefined
 			: undefined;
 	if (callbackUrl && !isHttpUrl(callbackUrl)) {
-		throw inputError(this.getNode(), i, `The Callback URL "${callbackUrl}" is not an http(s) URL (item ${i})`, 'Paste the Production URL of a VLM Run Trigger node, or leave it empty.');
+		throw inputError(
+			this.getNode(),
+			i,
+			`The Callback URL "${callbackUrl}" is not an http(s) URL (item ${i})`,
+			'Paste the Production URL of a VLM Run Trigger node, or leave it empty.',
+		);
 	}
 	return {
 		sources,
@@ -159,7 +194,9 @@ async function fileInput(ctx: IExecuteFunctions, source: Source): Promise<IDataO
 		if (url) return { images: [url] };
 		const image = file as InputFile;
 		if (image.size <= DIRECT_UPLOAD_LIMIT) {
-			return { images: [await toDataUrl(ctx, image, imageMimeType(image.mimeType, image.fileName))] };
+			return {
+				images: [await toDataUrl(ctx, image, imageMimeType(image.mimeType, image.fileName))],
+			};
 		}
 		const uploaded = await uploadFile(ctx, image);
 		return { images: [uploaded.public_url] };
@@ -169,21 +206,35 @@ async function fileInput(ctx: IExecuteFunctions, source: Source): Promise<IDataO
 }
 
 function sourceLabel(source: Source): string {
-	return source.file ? `File "${source.file.fileName}" (binary field "${source.file.property}")` : `URL ${source.url}`;
+	return source.file
+		? `File "${source.file.fileName}" (binary field "${source.file.property}")`
+		: `URL ${source.url}`;
 }
 
 function sourceSummary(source: Source): IDataObject {
 	return source.file
-		? { fileName: source.file.fileName, mimeType: source.file.mimeType, binaryProperty: source.file.property, modality: source.modality }
+		? {
+				fileName: source.file.fileName,
+				mimeType: source.file.mimeType,
+				binaryProperty: source.file.property,
+				modality: source.modality,
+			}
 		: { url: source.url, modality: source.modality };
 }
 
 /** Shapes a prediction into the item the user sees: extracted fields on top, a vlmrun summary beside them. */
-export function predictionItem(prediction: IDataObject, output: 'data' | 'full', source?: IDataObject): IDataObject {
-	if (output === 'full' || prediction.status !== 'completed') return source ? { ...prediction, source } : prediction;
+export function predictionItem(
+	prediction: IDataObject,
+	output: 'data' | 'full',
+	source?: IDataObject,
+): IDataObject {
+	if (output === 'full' || prediction.status !== 'completed')
+		return source ? { ...prediction, source } : prediction;
 	const response = prediction.response;
 	const data =
-		response && typeof response === 'object' && !Array.isArray(response) ? (response as IDataObject) : ({ data: response } as IDataObject);
+		response && typeof response === 'object' && !Array.isArray(response)
+			? (response as IDataObject)
+			: ({ data: response } as IDataObject);
 	const usage = (prediction.usage ?? {}) as IDataObject;
 	return {
 		...data,
@@ -198,11 +249,17 @@ export function predictionItem(prediction: IDataObject, output: 'data' | 'full',
 	};
 }
 
-async function extractOne(ctx: IExecuteFunctions, i: number, plan: ExtractPlan, source: Source): Promise<INodeExecutionData> {
+async function extractOne(
+	ctx: IExecuteFunctions,
+	i: number,
+	plan: ExtractPlan,
+	source: Source,
+): Promise<INodeExecutionData> {
 	const body: IDataObject = {
 		...(await fileInput(ctx, source)),
 		model: 'vlm-1',
-		domain: plan.domainsByType[source.modality] ?? plan.domain ?? SCHEMA_ONLY_DOMAINS[source.modality],
+		domain:
+			plan.domainsByType[source.modality] ?? plan.domain ?? SCHEMA_ONLY_DOMAINS[source.modality],
 		batch: true,
 		config: plan.config,
 		metadata: plan.metadata,
@@ -224,8 +281,11 @@ async function extractOne(ctx: IExecuteFunctions, i: number, plan: ExtractPlan, 
 			itemIndex: i,
 		});
 	}
-	const item: INodeExecutionData = { json: predictionItem(prediction, plan.output, sourceSummary(source)) };
-	if (plan.includeInputBinary && source.file) item.binary = { [source.file.property]: source.file.binary };
+	const item: INodeExecutionData = {
+		json: predictionItem(prediction, plan.output, sourceSummary(source)),
+	};
+	if (plan.includeInputBinary && source.file)
+		item.binary = { [source.file.property]: source.file.binary };
 	if (plan.callbackDeadline === undefined || prediction.status === 'completed') return item;
 	return pendingJobItem(
 		{ ...item, pairedItem: { item: i } },
@@ -242,16 +302,27 @@ async function extractOne(ctx: IExecuteFunctions, i: number, plan: ExtractPlan, 
 /** Wait for Callback builds the item of a finished prediction the same way as Wait for Result. */
 export const predictionShapers: JobShapers = {
 	prediction: (_ctx, prediction, shape) => ({
-		json: predictionItem(prediction, shape.output === 'full' ? 'full' : 'data', shape.source as IDataObject),
+		json: predictionItem(
+			prediction,
+			shape.output === 'full' ? 'full' : 'data',
+			shape.source as IDataObject,
+		),
 	}),
 };
 
-async function execute(this: IExecuteFunctions, i: number, plan: ExtractPlan, run: RunContext): Promise<INodeExecutionData[]> {
+async function execute(
+	this: IExecuteFunctions,
+	i: number,
+	plan: ExtractPlan,
+	run: RunContext,
+): Promise<INodeExecutionData[]> {
 	return await Promise.all(
 		plan.sources.map(async (source) => {
 			const work = run.limit(async () => await extractOne(this, i, plan, source));
 			if (!run.continueOnFail) return await work;
-			return await work.catch((error: Error) => errorItem(error, { item: i }, `${sourceLabel(source)}:`));
+			return await work.catch((error: Error) =>
+				errorItem(error, { item: i }, `${sourceLabel(source)}:`),
+			);
 		}),
 	);
 }

@@ -31,7 +31,8 @@ export const extractProperties: INodeProperties[] = [
 		default: '',
 		required: true,
 		placeholder: 'e.g. https://example.com/invoice.pdf',
-		description: 'One or more public http(s) URLs, separated by commas or new lines; each gives one output item',
+		description:
+			'One or more public http(s) URLs, separated by commas or new lines; each gives one output item',
 		displayOptions: { show: { inputSource: ['url'] } },
 	},
 	{
@@ -70,7 +71,10 @@ export const extractProperties: INodeProperties[] = [
 				validation: [
 					{
 						type: 'regex',
-						properties: { regex: '^[a-z0-9-]+\\.[a-z0-9.-]+$', errorMessage: 'A domain looks like document.invoice' },
+						properties: {
+							regex: '^[a-z0-9-]+\\.[a-z0-9.-]+$',
+							errorMessage: 'A domain looks like document.invoice',
+						},
 					},
 				],
 			},
@@ -97,7 +101,8 @@ export const extractProperties: INodeProperties[] = [
 				name: 'confidence',
 				type: 'boolean',
 				default: false,
-				description: 'Whether to add a &lt;field&gt;_metadata.confidence (hi, med, low) next to each field',
+				description:
+					'Whether to add a &lt;field&gt;_metadata.confidence (hi, med, low) next to each field',
 			},
 			{
 				displayName: 'Detail Level',
@@ -161,7 +166,8 @@ export const extractProperties: INodeProperties[] = [
 				name: 'grounding',
 				type: 'boolean',
 				default: false,
-				description: 'Whether to add bounding boxes (&lt;field&gt;_metadata.bboxes) for where each field was found',
+				description:
+					'Whether to add bounding boxes (&lt;field&gt;_metadata.bboxes) for where each field was found',
 			},
 			{
 				displayName: 'Include Input Binary',
@@ -176,8 +182,16 @@ export const extractProperties: INodeProperties[] = [
 				name: 'output',
 				type: 'options',
 				options: [
-					{ name: 'Extracted Data', value: 'data', description: 'The extracted fields plus a vlmrun summary object' },
-					{ name: 'Full Prediction', value: 'full', description: 'The whole prediction object as VLM Run returns it' },
+					{
+						name: 'Extracted Data',
+						value: 'data',
+						description: 'The extracted fields plus a vlmrun summary object',
+					},
+					{
+						name: 'Full Prediction',
+						value: 'full',
+						description: 'The whole prediction object as VLM Run returns it',
+					},
 				],
 				default: 'data',
 			},

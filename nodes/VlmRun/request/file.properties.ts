@@ -10,4 +10,5 @@ export const fileIdProperty: INodeProperties = {
 	description: 'The ID of a file uploaded to VLM Run',
 };
 
-export const FILE_ID_HINT = 'Map the ID of an uploaded file, e.g. {{ $json.id }} from an Upload File node.';
+export const FILE_ID_HINT =
+	'Map the ID of an uploaded file, e.g. {{ $json.id }} from an Upload File node.';

@@ -8,13 +8,26 @@ import { extractProperties } from './extract.properties';
 
 const domainProperty = extractProperties.find((property) => property.name === 'domain');
 
-export const description = updateDisplayOptions({ show: { resource: ['domain'], operation: ['getSchema'] } }, [
-	{ ...(domainProperty as NonNullable<typeof domainProperty>), required: true, description: 'The domain whose JSON schema to fetch' },
-]);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['domain'], operation: ['getSchema'] } },
+	[
+		{
+			...(domainProperty as NonNullable<typeof domainProperty>),
+			required: true,
+			description: 'The domain whose JSON schema to fetch',
+		},
+	],
+);
 
 function readDomain(ctx: IExecuteFunctions, i: number): string {
 	const domain = (ctx.getNodeParameter('domain', i, '', { extractValue: true }) as string).trim();
-	if (!domain) throw inputError(ctx.getNode(), i, `No domain chosen (item ${i})`, 'Pick a domain from the list or enter its ID, e.g. document.invoice.');
+	if (!domain)
+		throw inputError(
+			ctx.getNode(),
+			i,
+			`No domain chosen (item ${i})`,
+			'Pick a domain from the list or enter its ID, e.g. document.invoice.',
+		);
 	return domain;
 }
 

@@ -6,9 +6,10 @@ import type { Operation } from '../shared/router';
 import { apiRequest } from '../shared/transport';
 import { FILE_ID_HINT, fileIdProperty } from './file.properties';
 
-export const description = updateDisplayOptions({ show: { resource: ['file'], operation: ['get'] } }, [
-	fileIdProperty,
-]);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['file'], operation: ['get'] } },
+	[fileIdProperty],
+);
 
 export const getFile: Operation = {
 	description,

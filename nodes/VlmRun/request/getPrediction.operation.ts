@@ -1,5 +1,10 @@
 import { updateDisplayOptions } from 'n8n-workflow';
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 
 import { waitForJob } from '../shared/polling';
 import { requiredText } from '../shared/params';
@@ -7,7 +12,8 @@ import type { Operation } from '../shared/router';
 import { apiRequest } from '../shared/transport';
 import { predictionItem } from './extract.operation';
 
-const PREDICTION_ID_HINT = 'Map the ID of a prediction, e.g. {{ $json.vlmrun.predictionId }} or {{ $json.id }}.';
+const PREDICTION_ID_HINT =
+	'Map the ID of a prediction, e.g. {{ $json.vlmrun.predictionId }} or {{ $json.id }}.';
 
 const properties: INodeProperties[] = [
 	{

@@ -42,8 +42,18 @@ const selectors: INodeProperties[] = [
 				action: 'Extract structured data from files',
 				description: 'Turn each file (document, image, audio or video) into JSON with vlm-1',
 			},
-			{ name: 'Get', value: 'get', action: 'Get a prediction', description: 'Fetch a prediction by ID' },
-			{ name: 'Get Many', value: 'list', action: 'Get many predictions', description: 'List recent predictions' },
+			{
+				name: 'Get',
+				value: 'get',
+				action: 'Get a prediction',
+				description: 'Fetch a prediction by ID',
+			},
+			{
+				name: 'Get Many',
+				value: 'list',
+				action: 'Get many predictions',
+				description: 'List recent predictions',
+			},
 		],
 		default: 'extract',
 	},
@@ -54,10 +64,25 @@ const selectors: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['file'] } },
 		options: [
-			{ name: 'Delete', value: 'delete', action: 'Delete a file', description: 'Delete an uploaded file' },
+			{
+				name: 'Delete',
+				value: 'delete',
+				action: 'Delete a file',
+				description: 'Delete an uploaded file',
+			},
 			{ name: 'Get', value: 'get', action: 'Get a file', description: 'Fetch a file record by ID' },
-			{ name: 'Get Many', value: 'list', action: 'Get many files', description: 'List uploaded files' },
-			{ name: 'Upload', value: 'upload', action: 'Upload a file', description: 'Upload binary files to VLM Run' },
+			{
+				name: 'Get Many',
+				value: 'list',
+				action: 'Get many files',
+				description: 'List uploaded files',
+			},
+			{
+				name: 'Upload',
+				value: 'upload',
+				action: 'Upload a file',
+				description: 'Upload binary files to VLM Run',
+			},
 		],
 		default: 'upload',
 	},
@@ -81,5 +106,7 @@ const selectors: INodeProperties[] = [
 
 export const properties: INodeProperties[] = [
 	...selectors,
-	...Object.values(operations).flatMap((group) => Object.values(group).flatMap((operation) => operation.description)),
+	...Object.values(operations).flatMap((group) =>
+		Object.values(group).flatMap((operation) => operation.description),
+	),
 ];

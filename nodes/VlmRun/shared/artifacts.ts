@@ -1,5 +1,12 @@
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
-import type { IBinaryData, IBinaryKeyData, IDataObject, IExecuteFunctions, IWebhookFunctions, JsonObject } from 'n8n-workflow';
+import type {
+	IBinaryData,
+	IBinaryKeyData,
+	IDataObject,
+	IExecuteFunctions,
+	IWebhookFunctions,
+	JsonObject,
+} from 'n8n-workflow';
 
 import { ARTIFACT_REF_PATTERN, artifactType, extensionForMime, extensionOf } from './media';
 import { apiDownload, fetchSignedUrl, TIMEOUTS } from './transport';
@@ -27,7 +34,8 @@ export function collectArtifactRefs(value: unknown): string[] {
 	const refs = new Set<string>();
 	const visit = (node: unknown): void => {
 		if (typeof node === 'string') {
-			for (const match of node.matchAll(new RegExp(ARTIFACT_REF_PATTERN.source, 'g'))) refs.add(match[0]);
+			for (const match of node.matchAll(new RegExp(ARTIFACT_REF_PATTERN.source, 'g')))
+				refs.add(match[0]);
 		} else if (Array.isArray(node)) {
 			node.forEach(visit);
 		} else if (node && typeof node === 'object') {
@@ -39,7 +47,9 @@ export function collectArtifactRefs(value: unknown): string[] {
 }
 
 function scopeQuery(scope: ArtifactScope): IDataObject {
-	return 'executionId' in scope ? { execution_id: scope.executionId } : { session_id: scope.sessionId };
+	return 'executionId' in scope
+		? { execution_id: scope.executionId }
+		: { session_id: scope.sessionId };
 }
 
 // Servers sometimes label known media as octet-stream; the ref prefix is then the better guess.
@@ -57,17 +67,27 @@ function fileNameFromUrl(url: string): string | undefined {
 	}
 }
 
-async function followUrlArtifact(ctx: ArtifactContext, ref: string, body: Buffer, itemIndex: number) {
+async function followUrlArtifact(
+	ctx: ArtifactContext,
+	ref: string,
+	body: Buffer,
+	itemIndex: number,
+) {
 	const url = body.toString('utf8').trim().replace(/^"|"$/g, '');
 	if (!/^https?:\/\//i.test(url)) {
-		throw new NodeOperationError(ctx.getNode(), `The artifact ${ref} does not hold a download link`, {
-			itemIndex,
-			description: `A url_ artifact should contain an http(s) URL, but it starts with "${url.slice(0, 60)}". Turn off the Download Artifacts option to keep only the ref.`,
-		});
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`The artifact ${ref} does not hold a download link`,
+			{
+				itemIndex,
+				description: `A url_ artifact should contain an http(s) URL, but it starts with "${url.slice(0, 60)}". Turn off the Download Artifacts option to keep only the ref.`,
+			},
+		);
 	}
 	const file = await fetchSignedUrl.call(ctx, url);
 	const served = file.contentType === 'application/octet-stream' ? undefined : file.contentType;
-	const fileName = fileNameFromUrl(url) ?? `${ref}.${(served && extensionForMime(served)) || 'bin'}`;
+	const fileName =
+		fileNameFromUrl(url) ?? `${ref}.${(served && extensionForMime(served)) || 'bin'}`;
 	return { body: file.body, fileName, mimeType: served };
 }
 
@@ -104,7 +124,8 @@ async function downloadIfKnown(
 	try {
 		return await downloadArtifact(ctx, ref, scope, itemIndex);
 	} catch (error) {
-		if (!(error instanceof NodeApiError)) throw new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
+		if (!(error instanceof NodeApiError))
+			throw new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
 		if (error.httpCode === '404') return undefined;
 		// Hands back the same error: transport already shaped it for the user.
 		throw new NodeApiError(ctx.getNode(), error as unknown as JsonObject);

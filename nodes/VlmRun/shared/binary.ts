@@ -58,7 +58,9 @@ export function selectBinaryFields(
 	}
 	for (const name of names) {
 		if (!available.includes(name)) {
-			const offered = available.length ? `This item has: ${available.join(', ')}.` : 'This item has no binary fields.';
+			const offered = available.length
+				? `This item has: ${available.join(', ')}.`
+				: 'This item has no binary fields.';
 			throw inputError(
 				ctx.getNode(),
 				itemIndex,
@@ -70,7 +72,12 @@ export function selectBinaryFields(
 	return names;
 }
 
-async function binarySize(ctx: IExecuteFunctions, itemIndex: number, property: string, binary: IBinaryData) {
+async function binarySize(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	property: string,
+	binary: IBinaryData,
+) {
 	if (binary.id) return (await ctx.helpers.getBinaryMetadata(binary.id)).fileSize;
 	return (await ctx.helpers.getBinaryDataBuffer(itemIndex, property)).length;
 }
@@ -115,7 +122,11 @@ export async function readFileBuffer(ctx: IExecuteFunctions, file: InputFile): P
 	return await ctx.helpers.getBinaryDataBuffer(file.itemIndex, file.property);
 }
 
-export async function toDataUrl(ctx: IExecuteFunctions, file: InputFile, mimeType: string): Promise<string> {
+export async function toDataUrl(
+	ctx: IExecuteFunctions,
+	file: InputFile,
+	mimeType: string,
+): Promise<string> {
 	const buffer = await readFileBuffer(ctx, file);
 	return `data:${mimeType};base64,${buffer.toString('base64')}`;
 }
@@ -123,7 +134,11 @@ export async function toDataUrl(ctx: IExecuteFunctions, file: InputFile, mimeTyp
 async function uploadDirect(ctx: IExecuteFunctions, file: InputFile): Promise<FileRecord> {
 	const buffer = await readFileBuffer(ctx, file);
 	const form = new FormData();
-	form.append('file', new Blob([buffer], { type: file.mimeType || 'application/octet-stream' }), file.fileName);
+	form.append(
+		'file',
+		new Blob([buffer], { type: file.mimeType || 'application/octet-stream' }),
+		file.fileName,
+	);
 	return (await apiRequest.call(ctx, {
 		method: 'POST',
 		path: '/files',
@@ -157,5 +172,7 @@ async function uploadPresigned(ctx: IExecuteFunctions, file: InputFile): Promise
 
 /** Uploads a binary to VLM Run; big files are streamed from n8n's binary store so memory stays flat. */
 export async function uploadFile(ctx: IExecuteFunctions, file: InputFile): Promise<FileRecord> {
-	return file.size > DIRECT_UPLOAD_LIMIT ? await uploadPresigned(ctx, file) : await uploadDirect(ctx, file);
+	return file.size > DIRECT_UPLOAD_LIMIT
+		? await uploadPresigned(ctx, file)
+		: await uploadDirect(ctx, file);
 }

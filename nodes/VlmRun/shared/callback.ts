@@ -37,7 +37,14 @@ import { errorItem } from './router';
  * webhook has nothing to register.
  */
 export const callbackWebhooks: IWebhookDescription[] = [
-	{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', responseData: '', path: '', restartWebhook: true },
+	{
+		name: 'default',
+		httpMethod: 'POST',
+		responseMode: 'onReceived',
+		responseData: '',
+		path: '',
+		restartWebhook: true,
+	},
 ];
 
 export interface PendingJob {
@@ -124,14 +131,18 @@ async function settle(
 	slots: Slot[],
 	finished: Map<string, Job>,
 	shapers: JobShapers,
-	onFailure: (error: NodeOperationError, pairedItem: IPairedItemData | IPairedItemData[]) => INodeExecutionData,
+	onFailure: (
+		error: NodeOperationError,
+		pairedItem: IPairedItemData | IPairedItemData[],
+	) => INodeExecutionData,
 ): Promise<INodeExecutionData[]> {
 	return await Promise.all(
 		slots.map(async (slot) => {
 			const { item, job } = slot;
 			if (!job) return item;
 			const final = finished.get(job.id) as Job;
-			if (final.status !== 'completed') return onFailure(jobFailedError(ctx, job.kind, final, job.itemIndex), pairing(slot, job));
+			if (final.status !== 'completed')
+				return onFailure(jobFailedError(ctx, job.kind, final, job.itemIndex), pairing(slot, job));
 			const shaper = shapers[job.kind];
 			const shaped = shaper ? await shaper(ctx, final, job.shape, job.itemIndex) : { json: final };
 			const binary = { ...item.binary, ...shaped.binary };
@@ -158,7 +169,9 @@ export async function waitForCallbacks(
 	try {
 		finished = await collectFinished(this, jobs, new Map());
 	} catch (error) {
-		this.logger.warn(`VLM Run: could not check the submitted jobs before waiting; waiting for their callbacks (${(error as Error).message})`);
+		this.logger.warn(
+			`VLM Run: could not check the submitted jobs before waiting; waiting for their callbacks (${(error as Error).message})`,
+		);
 	}
 	if (finished) {
 		return [
@@ -176,13 +189,21 @@ export async function waitForCallbacks(
 function readState(ctx: IWebhookFunctions): Slot[] {
 	// A waiting node's webhook cannot read the node's earlier output, but an expression can read
 	// its context. Braces are escaped so that no node name can close the {{ }} early.
-	const name = JSON.stringify(ctx.getNode().name).replace(/[{}]/g, (brace) => `\\u00${brace.charCodeAt(0).toString(16)}`);
-	const stored = ctx.evaluateExpression(`{{ $node[${name}].context[${JSON.stringify(STATE_KEY)}] }}`);
+	const name = JSON.stringify(ctx.getNode().name).replace(
+		/[{}]/g,
+		(brace) => `\\u00${brace.charCodeAt(0).toString(16)}`,
+	);
+	const stored = ctx.evaluateExpression(
+		`{{ $node[${name}].context[${JSON.stringify(STATE_KEY)}] }}`,
+	);
 	return typeof stored === 'string' && stored ? (JSON.parse(stored) as Slot[]) : [];
 }
 
 /** webhook() for Wait for Callback: checks the callback, then resumes once every job has finished. */
-export async function resumeFromCallback(this: IWebhookFunctions, shapers: JobShapers): Promise<IWebhookResponseData> {
+export async function resumeFromCallback(
+	this: IWebhookFunctions,
+	shapers: JobShapers,
+): Promise<IWebhookResponseData> {
 	const delivery = await readDelivery(this);
 	if (!delivery.ok) return reply(this, delivery.status, { error: delivery.message });
 	const { job } = delivery;
@@ -190,7 +211,10 @@ export async function resumeFromCallback(this: IWebhookFunctions, shapers: JobSh
 	const jobs = slots.flatMap((slot) => (slot.job ? [slot.job] : []));
 	if (!jobs.some((pending) => pending.id === job.id)) {
 		// 2xx, so VLM Run does not retry a callback that will never be wanted (e.g. from an earlier loop run).
-		return reply(this, 200, { received: job.id, ignored: 'This execution is not waiting for this job' });
+		return reply(this, 200, {
+			received: job.id,
+			ignored: 'This execution is not waiting for this job',
+		});
 	}
 	// A trimmed payload (no response) is fetched again, like the jobs that did not call back.
 	const known = new Map<string, Job>();
@@ -200,10 +224,18 @@ export async function resumeFromCallback(this: IWebhookFunctions, shapers: JobSh
 		finished = await collectFinished(this, jobs, known);
 	} catch (error) {
 		// Not 2xx, so VLM Run delivers again; the execution keeps waiting meanwhile.
-		return reply(this, 503, { error: `Could not read the jobs from VLM Run: ${(error as Error).message}` });
+		return reply(this, 503, {
+			error: `Could not read the jobs from VLM Run: ${(error as Error).message}`,
+		});
 	}
-	if (!finished) return reply(this, 202, { received: job.id, waiting: 'Other jobs of this execution are still running' });
+	if (!finished)
+		return reply(this, 202, {
+			received: job.id,
+			waiting: 'Other jobs of this execution are still running',
+		});
 	// Failures come out as error items: on resume n8n runs no node code that could stop the workflow.
-	const items = await settle(this, slots, finished, shapers, (error, pairedItem) => errorItem(error, pairedItem));
+	const items = await settle(this, slots, finished, shapers, (error, pairedItem) =>
+		errorItem(error, pairedItem),
+	);
 	return { workflowData: [items], webhookResponse: { received: job.id, resumed: true } };
 }

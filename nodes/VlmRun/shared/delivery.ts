@@ -27,7 +27,8 @@ export async function readDelivery(ctx: IWebhookFunctions): Promise<Delivery> {
 		return {
 			ok: false,
 			status: 401,
-			message: 'Missing or invalid X-VLMRun-Signature: the callback was not signed with the Webhook Signing Secret of the VLM Run credential',
+			message:
+				'Missing or invalid X-VLMRun-Signature: the callback was not signed with the Webhook Signing Secret of the VLM Run credential',
 		};
 	}
 	let job: unknown;
@@ -36,14 +37,27 @@ export async function readDelivery(ctx: IWebhookFunctions): Promise<Delivery> {
 	} catch {
 		return { ok: false, status: 400, message: 'The body is not JSON' };
 	}
-	if (!job || typeof job !== 'object' || Array.isArray(job) || typeof (job as IDataObject).id !== 'string') {
-		return { ok: false, status: 400, message: 'The body is not a VLM Run prediction or execution (no "id")' };
+	if (
+		!job ||
+		typeof job !== 'object' ||
+		Array.isArray(job) ||
+		typeof (job as IDataObject).id !== 'string'
+	) {
+		return {
+			ok: false,
+			status: 400,
+			message: 'The body is not a VLM Run prediction or execution (no "id")',
+		};
 	}
 	return { ok: true, job: job as IDataObject & { id: string } };
 }
 
 /** Answers the HTTP request directly and starts or resumes nothing. */
-export function reply(ctx: IWebhookFunctions, status: number, body: IDataObject): IWebhookResponseData {
+export function reply(
+	ctx: IWebhookFunctions,
+	status: number,
+	body: IDataObject,
+): IWebhookResponseData {
 	ctx.getResponseObject().status(status).json(body);
 	return { noWebhookResponse: true };
 }

@@ -68,7 +68,8 @@ const timeoutProperty: INodeProperties = {
 	type: 'number',
 	typeOptions: { minValue: 1 },
 	default: 600,
-	description: 'How long to wait for the job to finish before the node stops waiting; the job keeps running on VLM Run',
+	description:
+		'How long to wait for the job to finish before the node stops waiting; the job keeps running on VLM Run',
 	displayOptions: { show: { completion: ['waitForResult'] } },
 };
 
@@ -78,7 +79,8 @@ const callbackUrlProperty: INodeProperties = {
 	type: 'string',
 	default: '',
 	placeholder: 'e.g. https://n8n.example.com/webhook/vlmrun',
-	description: 'Optional. VLM Run posts the finished job here; paste the Production URL of a VLM Run Trigger node.',
+	description:
+		'Optional. VLM Run posts the finished job here; paste the Production URL of a VLM Run Trigger node.',
 	displayOptions: { show: { completion: ['submitOnly'] } },
 };
 
@@ -94,7 +96,7 @@ export const callbackCompletionProperties: INodeProperties[] = [
 	timeoutProperty,
 	{
 		displayName:
-			'VLM Run calls this execution back at n8n\'s webhook URL (N8N_WEBHOOK_URL), so it must be reachable from the internet. With several files, the execution resumes once all of them have called back.',
+			"VLM Run calls this execution back at n8n's webhook URL (N8N_WEBHOOK_URL), so it must be reachable from the internet. With several files, the execution resumes once all of them have called back.",
 		name: 'callbackNotice',
 		type: 'notice',
 		default: '',
@@ -178,7 +180,13 @@ export const schemaSourceProperties: INodeProperties[] = [
 				name: 'field',
 				displayName: 'Field',
 				values: [
-					{ displayName: 'Name', name: 'name', type: 'string', default: '', placeholder: 'e.g. invoice_total' },
+					{
+						displayName: 'Name',
+						name: 'name',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. invoice_total',
+					},
 					{
 						displayName: 'Type',
 						name: 'type',

@@ -25,7 +25,13 @@ async function lookupOnce(ctx: IExecuteFunctions, lookup: NamedLookup, i: number
 	if (!pending) {
 		const request = async (): Promise<Lookup> => {
 			try {
-				const found = (await apiRequest.call(ctx, { method: 'POST', path: lookup.path, body: lookup.body, kind: 'read', itemIndex: i })) as IDataObject;
+				const found = (await apiRequest.call(ctx, {
+					method: 'POST',
+					path: lookup.path,
+					body: lookup.body,
+					kind: 'read',
+					itemIndex: i,
+				})) as IDataObject;
 				return { found };
 			} catch (error) {
 				return { error };
@@ -41,13 +47,21 @@ async function lookupOnce(ctx: IExecuteFunctions, lookup: NamedLookup, i: number
  * Finds a skill or agent by name on VLM Run, once per node run. Each item gets its own error, so
  * the message names the item even when the lookup was shared.
  */
-export async function lookupByName(ctx: IExecuteFunctions, i: number, lookup: NamedLookup): Promise<IDataObject> {
+export async function lookupByName(
+	ctx: IExecuteFunctions,
+	i: number,
+	lookup: NamedLookup,
+): Promise<IDataObject> {
 	const result = await lookupOnce(ctx, lookup, i);
 	if ('found' in result) return result.found;
 	const { error } = result;
 	if (error instanceof NodeApiError && error.httpCode === '404') {
-		throw new NodeOperationError(ctx.getNode(), lookup.message, { itemIndex: i, description: lookup.description });
+		throw new NodeOperationError(ctx.getNode(), lookup.message, {
+			itemIndex: i,
+			description: lookup.description,
+		});
 	}
-	if (error instanceof NodeApiError) throw new NodeApiError(ctx.getNode(), error as unknown as JsonObject);
+	if (error instanceof NodeApiError)
+		throw new NodeApiError(ctx.getNode(), error as unknown as JsonObject);
 	throw new NodeOperationError(ctx.getNode(), error as Error, { itemIndex: i });
 }

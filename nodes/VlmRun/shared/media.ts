@@ -66,7 +66,10 @@ export function extensionOf(name: string | undefined): string {
 }
 
 /** Picks the VLM Run route for a file from its MIME type, falling back to the file extension. */
-export function detectModality(mimeType: string | undefined, fileName: string | undefined): Modality | undefined {
+export function detectModality(
+	mimeType: string | undefined,
+	fileName: string | undefined,
+): Modality | undefined {
 	const mime = (mimeType ?? '').split(';')[0].trim().toLowerCase();
 	return BY_MIME[mime] ?? BY_EXTENSION[extensionOf(fileName)];
 }
@@ -100,5 +103,8 @@ const EXTENSION_BY_MIME: Record<string, string> = Object.fromEntries(
 );
 
 export function extensionForMime(mimeType: string): string | undefined {
-	return { 'image/jpeg': 'jpg', 'audio/mpeg': 'mp3', 'application/pdf': 'pdf' }[mimeType] ?? EXTENSION_BY_MIME[mimeType];
+	return (
+		{ 'image/jpeg': 'jpg', 'audio/mpeg': 'mp3', 'application/pdf': 'pdf' }[mimeType] ??
+		EXTENSION_BY_MIME[mimeType]
+	);
 }

@@ -11,7 +11,13 @@ export function requiredText(
 	hint: string,
 ): string {
 	const value = String(ctx.getNodeParameter(name, itemIndex, '') ?? '').trim();
-	if (!value) throw inputError(ctx.getNode(), itemIndex, `The parameter "${label}" is empty (item ${itemIndex})`, hint);
+	if (!value)
+		throw inputError(
+			ctx.getNode(),
+			itemIndex,
+			`The parameter "${label}" is empty (item ${itemIndex})`,
+			hint,
+		);
 	return value;
 }
 

@@ -26,7 +26,12 @@ const JOB_PATHS: Record<JobKind, string> = {
 };
 
 /** One status request for a prediction or execution. */
-export async function fetchJob(this: VlmRunContext, kind: JobKind, id: string, itemIndex?: number): Promise<Job> {
+export async function fetchJob(
+	this: VlmRunContext,
+	kind: JobKind,
+	id: string,
+	itemIndex?: number,
+): Promise<Job> {
 	return (await apiRequest.call(this, {
 		method: 'GET',
 		path: `${JOB_PATHS[kind]}${encodeURIComponent(id)}`,
@@ -57,10 +62,14 @@ export function jobFailedError(
 	job: IDataObject,
 	itemIndex: number,
 ): NodeOperationError {
-	return new NodeOperationError(ctx.getNode(), `VLM Run could not finish ${kind} ${String(job.id)}`, {
-		itemIndex,
-		description: `VLM Run said: ${jobFailureReason(job).replace(/([^.!?])$/, '$1.')} Check the input file and parameters; the ${kind} ID is ${String(job.id)}.`,
-	});
+	return new NodeOperationError(
+		ctx.getNode(),
+		`VLM Run could not finish ${kind} ${String(job.id)}`,
+		{
+			itemIndex,
+			description: `VLM Run said: ${jobFailureReason(job).replace(/([^.!?])$/, '$1.')} Check the input file and parameters; the ${kind} ID is ${String(job.id)}.`,
+		},
+	);
 }
 
 export interface WaitOptions {

@@ -52,9 +52,15 @@ class Skipped extends Error {}
  * and `details` so n8n routes it to the error output, and no `error` property is set because n8n
  * would then reduce the json to the message alone.
  */
-export function errorItem(error: Error, pairedItem: IPairedItemData | IPairedItemData[], context?: string): INodeExecutionData {
+export function errorItem(
+	error: Error,
+	pairedItem: IPairedItemData | IPairedItemData[],
+	context?: string,
+): INodeExecutionData {
 	const description = (error as { description?: unknown }).description;
-	const details = [context, typeof description === 'string' ? description : undefined].filter(Boolean).join(' ');
+	const details = [context, typeof description === 'string' ? description : undefined]
+		.filter(Boolean)
+		.join(' ');
 	return { json: { error: error.message, ...(details ? { details } : {}) }, pairedItem };
 }
 
@@ -67,7 +73,10 @@ function asNodeError(ctx: IExecuteFunctions, error: Error, itemIndex: number): E
 	return new NodeOperationError(ctx.getNode(), error, { itemIndex });
 }
 
-function withPairing(items: INodeExecutionData[], pairing: IPairedItemData | IPairedItemData[]): INodeExecutionData[] {
+function withPairing(
+	items: INodeExecutionData[],
+	pairing: IPairedItemData | IPairedItemData[],
+): INodeExecutionData[] {
 	return items.map((item) => (item.pairedItem ? item : { ...item, pairedItem: pairing }));
 }
 
@@ -80,12 +89,18 @@ export function pairingOf(members: number[]): IPairedItemData | IPairedItemData[
  * Owns the item loop: validates every item before any request, runs items concurrently under
  * the Max Concurrent Requests bound, keeps input order, pairs every output and applies continue-on-fail.
  */
-export async function route(this: IExecuteFunctions, operations: OperationMap): Promise<INodeExecutionData[][]> {
+export async function route(
+	this: IExecuteFunctions,
+	operations: OperationMap,
+): Promise<INodeExecutionData[][]> {
 	const resource = this.getNodeParameter('resource', 0) as string;
 	const operationName = this.getNodeParameter('operation', 0) as string;
 	const operation = operations[resource]?.[operationName];
 	if (!operation) {
-		throw new NodeOperationError(this.getNode(), `The operation "${operationName}" is not supported`);
+		throw new NodeOperationError(
+			this.getNode(),
+			`The operation "${operationName}" is not supported`,
+		);
 	}
 	const items = this.getInputData();
 	const continueOnFail = this.continueOnFail();
@@ -105,14 +120,23 @@ export async function route(this: IExecuteFunctions, operations: OperationMap): 
 	}
 
 	const group = operation.group;
-	const grouped = group ? items.map((_, i) => i).filter((i) => !rejected.has(i) && group.includes(prepared[i])) : [];
+	const grouped = group
+		? items.map((_, i) => i).filter((i) => !rejected.has(i) && group.includes(prepared[i]))
+		: [];
 
 	const limiter = new Limiter();
 	let failure: Error | undefined;
 	// A group's output lands at the position of its first item, so the output order follows the input.
-	const runUnit = async (members: number[], work: (run: RunContext) => Promise<INodeExecutionData[]>) => {
+	const runUnit = async (
+		members: number[],
+		work: (run: RunContext) => Promise<INodeExecutionData[]>,
+	) => {
 		const i = members[0];
-		const capacity = this.getNodeParameter('options.maxConcurrency', i, DEFAULT_MAX_CONCURRENCY) as number;
+		const capacity = this.getNodeParameter(
+			'options.maxConcurrency',
+			i,
+			DEFAULT_MAX_CONCURRENCY,
+		) as number;
 		const limit = async <T>(task: () => Promise<T>) =>
 			await limiter.run(capacity, async () => {
 				if (failure) throw new Skipped();
@@ -121,7 +145,10 @@ export async function route(this: IExecuteFunctions, operations: OperationMap): 
 		const run: RunContext = { limit, continueOnFail };
 		const execute = async () => await work(run);
 		try {
-			results[i] = withPairing(operation.limitsItself ? await execute() : await limit(execute), pairingOf(members));
+			results[i] = withPairing(
+				operation.limitsItself ? await execute() : await limit(execute),
+				pairingOf(members),
+			);
 		} catch (error) {
 			if (error instanceof Skipped) return;
 			const nodeError = asNodeError(this, error as Error, i);
@@ -132,9 +159,20 @@ export async function route(this: IExecuteFunctions, operations: OperationMap): 
 	const runItem = async (i: number) =>
 		await runUnit([i], async (run) => await operation.execute.call(this, i, prepared[i], run));
 	await Promise.all([
-		...items.map(async (_, i) => (rejected.has(i) || grouped.includes(i) ? undefined : await runItem(i))),
+		...items.map(async (_, i) =>
+			rejected.has(i) || grouped.includes(i) ? undefined : await runItem(i),
+		),
 		group && grouped.length
-			? runUnit(grouped, async (run) => await group.execute.call(this, grouped, grouped.map((i) => prepared[i]), run))
+			? runUnit(
+					grouped,
+					async (run) =>
+						await group.execute.call(
+							this,
+							grouped,
+							grouped.map((i) => prepared[i]),
+							run,
+						),
+				)
 			: undefined,
 	]);
 	if (failure) throw failure;

@@ -32,7 +32,12 @@ export function parseJsonSchema(
 	let parsed: unknown = value;
 	if (typeof value === 'string') {
 		if (value.trim() === '') {
-			throw inputError(ctx.getNode(), itemIndex, `The parameter "${parameterLabel}" is empty`, 'Enter a JSON schema such as {"type":"object","properties":{"total":{"type":"number"}}}.');
+			throw inputError(
+				ctx.getNode(),
+				itemIndex,
+				`The parameter "${parameterLabel}" is empty`,
+				'Enter a JSON schema such as {"type":"object","properties":{"total":{"type":"number"}}}.',
+			);
 		}
 		try {
 			parsed = JSON.parse(value);
@@ -46,11 +51,14 @@ export function parseJsonSchema(
 		}
 	}
 	const result = jsonSchemaShape.safeParse(parsed);
-	const isObjectSchema = result.success && (result.data.properties !== undefined || result.data.type !== undefined);
+	const isObjectSchema =
+		result.success && (result.data.properties !== undefined || result.data.type !== undefined);
 	if (!result.success || !isObjectSchema || Array.isArray(parsed)) {
 		const problem = result.success
 			? 'it has neither "type" nor "properties"'
-			: result.error.issues.map((issue) => `${issue.path.join('.') || 'schema'}: ${issue.message}`).join('; ');
+			: result.error.issues
+					.map((issue) => `${issue.path.join('.') || 'schema'}: ${issue.message}`)
+					.join('; ');
 		throw inputError(
 			ctx.getNode(),
 			itemIndex,
@@ -78,9 +86,18 @@ function fieldSchema(type: string, description: string | undefined): IDataObject
 }
 
 /** Builds a JSON schema from the rows of a Fields builder. */
-export function schemaFromFields(ctx: IExecuteFunctions, itemIndex: number, fields: FieldDefinition[]): IDataObject {
+export function schemaFromFields(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	fields: FieldDefinition[],
+): IDataObject {
 	if (fields.length === 0) {
-		throw inputError(ctx.getNode(), itemIndex, 'The Fields list is empty', 'Add at least one field to extract, with a name and a type.');
+		throw inputError(
+			ctx.getNode(),
+			itemIndex,
+			'The Fields list is empty',
+			'Add at least one field to extract, with a name and a type.',
+		);
 	}
 	const properties: IDataObject = {};
 	const required: string[] = [];

@@ -35,7 +35,12 @@ export const skillsProperty: INodeProperties = {
 							type: 'list',
 							typeOptions: { searchListMethod: 'searchSkills', searchable: true },
 						},
-						{ displayName: 'By Name', name: 'name', type: 'string', placeholder: 'e.g. invoice-extraction' },
+						{
+							displayName: 'By Name',
+							name: 'name',
+							type: 'string',
+							placeholder: 'e.g. invoice-extraction',
+						},
 					],
 				},
 				{
@@ -75,13 +80,19 @@ export function readSkills(ctx: IExecuteFunctions, i: number): SkillReference[] 
 }
 
 /** Finds a skill by name (and version) on VLM Run, failing with an error that names the skill. */
-export async function lookupSkill(ctx: IExecuteFunctions, i: number, name: string, version?: string): Promise<IDataObject> {
+export async function lookupSkill(
+	ctx: IExecuteFunctions,
+	i: number,
+	name: string,
+	version?: string,
+): Promise<IDataObject> {
 	const pinned = version && version !== 'latest' ? version : undefined;
 	return await lookupByName(ctx, i, {
 		key: `skill:${name}@${pinned ?? ''}`,
 		path: '/skills/lookup',
 		body: pinned ? { name, skill_version: pinned } : { name },
 		message: `The skill "${name}"${pinned ? ` version ${pinned}` : ''} does not exist on VLM Run (item ${i})`,
-		description: 'Check the skill name and version, pick the skill from the list, or create it first with Skill → Create.',
+		description:
+			'Check the skill name and version, pick the skill from the list, or create it first with Skill → Create.',
 	});
 }

@@ -86,7 +86,9 @@ async function baseUrl(ctx: VlmRunContext): Promise<string> {
 	if (!url) {
 		url = ctx
 			.getCredentials(CREDENTIAL_NAME)
-			.then((credentials) => String(credentials.baseUrl || 'https://api.vlm.run/v1').replace(/\/+$/, ''));
+			.then((credentials) =>
+				String(credentials.baseUrl || 'https://api.vlm.run/v1').replace(/\/+$/, ''),
+			);
 		baseUrls.set(ctx, url);
 		// A failed read is not kept: the next request tries again.
 		url.catch(() => baseUrls.delete(ctx));
@@ -136,7 +138,9 @@ async function send(ctx: VlmRunContext, call: ApiCall, url: string): Promise<Ful
 }
 
 function cancelledError(ctx: VlmRunContext, call: ApiCall) {
-	return new NodeOperationError(ctx.getNode(), 'The execution was cancelled', { itemIndex: call.itemIndex });
+	return new NodeOperationError(ctx.getNode(), 'The execution was cancelled', {
+		itemIndex: call.itemIndex,
+	});
 }
 
 function connectionError(ctx: VlmRunContext, call: ApiCall, code: string) {
@@ -168,10 +172,10 @@ async function perform(ctx: VlmRunContext, call: ApiCall): Promise<FullResponse>
 		const failed = response === undefined || response.statusCode >= 300 || malformed;
 		if (!failed) return response as FullResponse;
 
-		const outcome = malformed
-			? { status: 502 }
-			: { status: response?.statusCode, errorCode };
-		const retryAfterMs = response ? parseRetryAfter(headerValue(response.headers, 'retry-after')) : undefined;
+		const outcome = malformed ? { status: 502 } : { status: response?.statusCode, errorCode };
+		const retryAfterMs = response
+			? parseRetryAfter(headerValue(response.headers, 'retry-after'))
+			: undefined;
 		const delay = retryDelay(attempt, policy, retryAfterMs);
 		const canRetry =
 			isRetryable(kind, outcome) &&
@@ -247,7 +251,12 @@ function parseErrorBody(text: string): unknown {
 	}
 }
 
-async function* guardStream(ctx: VlmRunContext, call: ApiCall, body: ByteStream, signal?: AbortSignal): ByteStream {
+async function* guardStream(
+	ctx: VlmRunContext,
+	call: ApiCall,
+	body: ByteStream,
+	signal?: AbortSignal,
+): ByteStream {
 	try {
 		for await (const part of body) yield part;
 	} catch (error) {

@@ -1,5 +1,10 @@
 import { NodeOperationError } from 'n8n-workflow';
-import type { IDataObject, IWebhookFunctions, IWebhookResponseData, NodeApiError } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IWebhookFunctions,
+	IWebhookResponseData,
+	NodeApiError,
+} from 'n8n-workflow';
 
 import { readDelivery, reply } from '../shared/delivery';
 import { fetchJob, type Job, type JobKind } from '../shared/polling';
@@ -7,14 +12,18 @@ import { CREDENTIAL_NAME } from '../shared/transport';
 import { REMEMBERED_DELIVERIES } from './properties';
 
 /** Fetches the job by id; the payload does not say whether it is a prediction or an execution, so its shape decides which to try first. */
-async function fetchRecord(ctx: IWebhookFunctions, job: IDataObject & { id: string }): Promise<Job> {
+async function fetchRecord(
+	ctx: IWebhookFunctions,
+	job: IDataObject & { id: string },
+): Promise<Job> {
 	if (!ctx.getNode().credentials?.[CREDENTIAL_NAME]) {
 		throw new NodeOperationError(ctx.getNode(), 'Fetch Full Record needs a VLM Run credential', {
 			description: 'Select a VLM Run API credential in the trigger, or turn Fetch Full Record off.',
 		});
 	}
 	// Executions carry the agent's name, predictions their domain.
-	const kinds: JobKind[] = 'name' in job && !('domain' in job) ? ['execution', 'prediction'] : ['prediction', 'execution'];
+	const kinds: JobKind[] =
+		'name' in job && !('domain' in job) ? ['execution', 'prediction'] : ['prediction', 'execution'];
 	// apiRequest only throws NodeApiError / NodeOperationError, so whatever is not a 404 goes on as it is.
 	const first = await fetchJob.call(ctx, kinds[0], job.id).catch((error: NodeApiError) => error);
 	if (!(first instanceof Error)) return first;
@@ -34,7 +43,10 @@ export async function receiveCallback(this: IWebhookFunctions): Promise<IWebhook
 
 	const statuses = options.statuses as string[] | undefined;
 	if (statuses && !statuses.includes(String(job.status))) {
-		return reply(this, 200, { received: job.id, ignored: `Status "${String(job.status)}" is not among the trigger's Statuses` });
+		return reply(this, 200, {
+			received: job.id,
+			ignored: `Status "${String(job.status)}" is not among the trigger's Statuses`,
+		});
 	}
 
 	// Keyed by status too, so that a job reported again with another status is not taken for a repeat.

@@ -23,7 +23,9 @@ describe('SseDecoder', () => {
 	});
 
 	it('joins multi-line data, ignores comments and other fields, strips one leading space only', () => {
-		expect(decodeAll([': keep-alive\n', 'event: message\nid: 7\nretry: 10\ndata:  a\ndata:b\n\n'])).toEqual([' a\nb']);
+		expect(
+			decodeAll([': keep-alive\n', 'event: message\nid: 7\nretry: 10\ndata:  a\ndata:b\n\n']),
+		).toEqual([' a\nb']);
 	});
 
 	it('accepts CRLF and CR line ends, also when a CRLF is split between chunks', () => {
@@ -33,9 +35,15 @@ describe('SseDecoder', () => {
 	it('reassembles events and UTF-8 characters cut at any byte', () => {
 		const bytes = Buffer.from('data: Grüße 👋\n\ndata: [DONE]\n\n', 'utf8');
 		for (let cut = 1; cut < bytes.length; cut++) {
-			expect(decodeAll([bytes.subarray(0, cut), bytes.subarray(cut)])).toEqual(['Grüße 👋', '[DONE]']);
+			expect(decodeAll([bytes.subarray(0, cut), bytes.subarray(cut)])).toEqual([
+				'Grüße 👋',
+				'[DONE]',
+			]);
 		}
-		expect(decodeAll([...bytes].map((byte) => Buffer.from([byte])))).toEqual(['Grüße 👋', '[DONE]']);
+		expect(decodeAll([...bytes].map((byte) => Buffer.from([byte])))).toEqual([
+			'Grüße 👋',
+			'[DONE]',
+		]);
 	});
 
 	it('dispatches a last event whose blank line never came, and ignores events without data', () => {
@@ -47,7 +55,9 @@ describe('CompletionAssembler', () => {
 	it('returns each delta and rebuilds the chat.completion a non-streamed request returns', () => {
 		const assembler = new CompletionAssembler(testNode, 0);
 		const deltas = [
-			chunk(undefined, { choices: [{ index: 0, delta: { role: 'assistant' }, finish_reason: null }] }),
+			chunk(undefined, {
+				choices: [{ index: 0, delta: { role: 'assistant' }, finish_reason: null }],
+			}),
 			chunk('Hello'),
 			chunk(', world'),
 			chunk(undefined, {
@@ -63,7 +73,13 @@ describe('CompletionAssembler', () => {
 			object: 'chat.completion',
 			created: 1767225600,
 			model: 'vlmrun-orion-1:auto',
-			choices: [{ index: 0, message: { role: 'assistant', content: 'Hello, world' }, finish_reason: 'stop' }],
+			choices: [
+				{
+					index: 0,
+					message: { role: 'assistant', content: 'Hello, world' },
+					finish_reason: 'stop',
+				},
+			],
 			usage: { prompt_tokens: 3, completion_tokens: 2, total_tokens: 5, credits_used: 1 },
 			session_id: 's-1',
 		});
@@ -89,9 +105,11 @@ describe('CompletionAssembler', () => {
 
 	it('fails on an error event with VLM Run’s message', () => {
 		const assembler = new CompletionAssembler(testNode, 0);
-		expect(() => assembler.apply(JSON.stringify({ error: { message: 'model overloaded' } }))).toThrow(
-			'VLM Run stopped the answer: model overloaded',
+		expect(() =>
+			assembler.apply(JSON.stringify({ error: { message: 'model overloaded' } })),
+		).toThrow('VLM Run stopped the answer: model overloaded');
+		expect(() => assembler.apply(JSON.stringify({ error: 'quota' }))).toThrow(
+			'VLM Run stopped the answer: quota',
 		);
-		expect(() => assembler.apply(JSON.stringify({ error: 'quota' }))).toThrow('VLM Run stopped the answer: quota');
 	});
 });

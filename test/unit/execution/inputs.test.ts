@@ -1,4 +1,9 @@
-import { inputName, mergeInputs, uniqueName, type PlannedInput } from '../../../nodes/VlmRun/execution/inputs';
+import {
+	inputName,
+	mergeInputs,
+	uniqueName,
+	type PlannedInput,
+} from '../../../nodes/VlmRun/execution/inputs';
 
 describe('inputName', () => {
 	it.each([
@@ -25,9 +30,29 @@ describe('uniqueName', () => {
 
 describe('mergeInputs', () => {
 	it('keeps the order of items and inputs, suffixing names an earlier item already used', () => {
-		const text = (name: string, value: string): PlannedInput => ({ name, kind: 'text', text: value });
-		const merged = mergeInputs([[text('data', 'a'), text('note', 'n')], [text('data', 'b')], [text('data', 'c'), text('note', 'm')]]);
-		expect(merged.map((input) => input.name)).toEqual(['data', 'note', 'data_2', 'data_3', 'note_2']);
-		expect(merged.map((input) => (input.kind === 'text' ? input.text : ''))).toEqual(['a', 'n', 'b', 'c', 'm']);
+		const text = (name: string, value: string): PlannedInput => ({
+			name,
+			kind: 'text',
+			text: value,
+		});
+		const merged = mergeInputs([
+			[text('data', 'a'), text('note', 'n')],
+			[text('data', 'b')],
+			[text('data', 'c'), text('note', 'm')],
+		]);
+		expect(merged.map((input) => input.name)).toEqual([
+			'data',
+			'note',
+			'data_2',
+			'data_3',
+			'note_2',
+		]);
+		expect(merged.map((input) => (input.kind === 'text' ? input.text : ''))).toEqual([
+			'a',
+			'n',
+			'b',
+			'c',
+			'm',
+		]);
 	});
 });

@@ -16,11 +16,18 @@ async function collect(stream: AsyncIterable<Buffer | string>): Promise<string> 
 	return text;
 }
 
-const call = { method: 'POST' as const, path: '/openai/chat/completions', body: { stream: true }, itemIndex: 3 };
+const call = {
+	method: 'POST' as const,
+	path: '/openai/chat/completions',
+	body: { stream: true },
+	itemIndex: 3,
+};
 
 describe('apiStream', () => {
 	it('asks for a streamed body with the client id and hands it over as it arrives', async () => {
-		const { ctx, sent } = streamContext([{ statusCode: 200, body: Readable.from(['data: a\n\n', 'data: [DONE]\n\n']) }]);
+		const { ctx, sent } = streamContext([
+			{ statusCode: 200, body: Readable.from(['data: a\n\n', 'data: [DONE]\n\n']) },
+		]);
 		const stream = await apiStream.call(ctx, call);
 
 		expect(await collect(stream)).toBe('data: a\n\ndata: [DONE]\n\n');
@@ -38,7 +45,10 @@ describe('apiStream', () => {
 	});
 
 	it('reads the error body from the stream and maps it like any other answer', async () => {
-		const body = Readable.from([Buffer.from('{"detail":[{"loc":["body","messages"],'), Buffer.from('"msg":"field required"}]}')]);
+		const body = Readable.from([
+			Buffer.from('{"detail":[{"loc":["body","messages"],'),
+			Buffer.from('"msg":"field required"}]}'),
+		]);
 		const { ctx } = streamContext([{ statusCode: 422, body }]);
 
 		await expect(apiStream.call(ctx, call)).rejects.toMatchObject({
@@ -50,7 +60,9 @@ describe('apiStream', () => {
 	});
 
 	it('keeps a plain-text error body', async () => {
-		const { ctx } = streamContext([{ statusCode: 502, body: Readable.from(['upstream timed out']) }]);
+		const { ctx } = streamContext([
+			{ statusCode: 502, body: Readable.from(['upstream timed out']) },
+		]);
 		await expect(apiStream.call(ctx, call)).rejects.toMatchObject({
 			message: 'VLM Run had a server problem (HTTP 502)',
 			description: expect.stringContaining('VLM Run said: upstream timed out'),
@@ -58,8 +70,15 @@ describe('apiStream', () => {
 	});
 
 	it('never sends again: not after a 429, a 5xx or a failed connection', async () => {
-		for (const first of [{ statusCode: 429, body: Readable.from(['{}']) }, { statusCode: 503, body: Readable.from(['{}']) }, { code: 'ECONNREFUSED' }]) {
-			const { ctx, sent } = streamContext([first, { statusCode: 200, body: Readable.from(['data: [DONE]\n\n']) }]);
+		for (const first of [
+			{ statusCode: 429, body: Readable.from(['{}']) },
+			{ statusCode: 503, body: Readable.from(['{}']) },
+			{ code: 'ECONNREFUSED' },
+		]) {
+			const { ctx, sent } = streamContext([
+				first,
+				{ statusCode: 200, body: Readable.from(['data: [DONE]\n\n']) },
+			]);
 			await expect(apiStream.call(ctx, call)).rejects.toBeDefined();
 			expect(sent).toHaveLength(1);
 		}

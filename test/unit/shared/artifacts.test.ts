@@ -8,18 +8,25 @@ describe('collectArtifactRefs', () => {
 			report: { file: { id: 'doc_0a0b0c' } },
 			scene: { id: 'recon_99aa00' },
 		};
-		expect(collectArtifactRefs(response)).toEqual(['img_a1b2c3', 'img_d4e5f6', 'doc_0a0b0c', 'recon_99aa00']);
+		expect(collectArtifactRefs(response)).toEqual([
+			'img_a1b2c3',
+			'img_d4e5f6',
+			'doc_0a0b0c',
+			'recon_99aa00',
+		]);
 	});
 
 	it('finds bare tokens in free text, each once, in order of appearance', () => {
-		const text = 'Here is the clip vid_123abc and its audio aud_456def; the clip vid_123abc again. Link: url_7f7f7f.';
+		const text =
+			'Here is the clip vid_123abc and its audio aud_456def; the clip vid_123abc again. Link: url_7f7f7f.';
 		expect(collectArtifactRefs(text)).toEqual(['vid_123abc', 'aud_456def', 'url_7f7f7f']);
 	});
 
 	it('ignores look-alikes: wrong length, glued to other words, unknown prefixes, object keys', () => {
 		const value = {
 			img_a1b2c3: 'a key, not a value',
-			notes: 'img_a1b2c3d4 is too long, xdoc_a1b2c3 is glued, pic_a1b2c3 is unknown, img_a1b2 is short',
+			notes:
+				'img_a1b2c3d4 is too long, xdoc_a1b2c3 is glued, pic_a1b2c3 is unknown, img_a1b2 is short',
 			count: 3,
 			empty: null,
 		};
@@ -28,7 +35,9 @@ describe('collectArtifactRefs', () => {
 
 	it('covers every documented prefix, including refs inside a JSON string (chat content)', () => {
 		const content = JSON.stringify({ a: { id: 'arr_000001' }, b: 'see url_abcdef' });
-		expect(collectArtifactRefs([content, 'img_aaaaaa vid_bbbbbb aud_cccccc doc_dddddd recon_eeeeee'])).toEqual([
+		expect(
+			collectArtifactRefs([content, 'img_aaaaaa vid_bbbbbb aud_cccccc doc_dddddd recon_eeeeee']),
+		).toEqual([
 			'arr_000001',
 			'url_abcdef',
 			'img_aaaaaa',
@@ -51,8 +60,20 @@ describe('summarizeArtifacts', () => {
 	it('says for every ref whether and where it was downloaded', () => {
 		const binary = { img_a1b2c3: { data: '', mimeType: 'image/png', fileName: 'img_a1b2c3.png' } };
 		expect(summarizeArtifacts(['img_a1b2c3', 'doc_000000'], binary)).toEqual([
-			{ ref: 'img_a1b2c3', downloaded: true, binaryProperty: 'img_a1b2c3', fileName: 'img_a1b2c3.png', mimeType: 'image/png' },
-			{ ref: 'doc_000000', downloaded: false, binaryProperty: null, fileName: null, mimeType: null },
+			{
+				ref: 'img_a1b2c3',
+				downloaded: true,
+				binaryProperty: 'img_a1b2c3',
+				fileName: 'img_a1b2c3.png',
+				mimeType: 'image/png',
+			},
+			{
+				ref: 'doc_000000',
+				downloaded: false,
+				binaryProperty: null,
+				fileName: null,
+				mimeType: null,
+			},
 		]);
 	});
 });

@@ -27,7 +27,11 @@ describe('apiError', () => {
 	const base = { method: 'POST', path: '/document/generate', itemIndex: 2 };
 
 	it('says what happened and how to fix it, with VLM Run detail, code and item', () => {
-		const error = apiError(testNode, { ...base, status: 422, body: { detail: [{ loc: ['body', 'domain'], msg: 'field required' }] } });
+		const error = apiError(testNode, {
+			...base,
+			status: 422,
+			body: { detail: [{ loc: ['body', 'domain'], msg: 'field required' }] },
+		});
 		expect(error.message).toBe('VLM Run did not accept the request');
 		expect(error.description).toContain('VLM Run said: domain: field required');
 		expect(error.description).toContain('HTTP 422');
@@ -47,13 +51,23 @@ describe('apiError', () => {
 	});
 
 	it('names what VLM Run says is missing when a call names several things', () => {
-		const error = apiError(testNode, { ...base, status: 404, body: { detail: 'Domain not found' }, resource: 'file' });
+		const error = apiError(testNode, {
+			...base,
+			status: 404,
+			body: { detail: 'Domain not found' },
+			resource: 'file',
+		});
 		expect(error.message).toBe('The domain was not found on VLM Run');
 		expect(error.description).toMatch(/^Check the domain ID/);
 	});
 
 	it('names the missing resource on 404', () => {
-		const error = apiError(testNode, { ...base, status: 404, body: { detail: 'Prediction not found' }, resource: 'prediction' });
+		const error = apiError(testNode, {
+			...base,
+			status: 404,
+			body: { detail: 'Prediction not found' },
+			resource: 'prediction',
+		});
 		expect(error.message).toBe('The prediction was not found on VLM Run');
 		expect(error.description).toContain('Prediction not found');
 	});

@@ -14,15 +14,16 @@ describe('Limiter', () => {
 		let peak = 0;
 		const started: number[] = [];
 		const gates = Array.from({ length: 6 }, deferred);
-		const tasks = gates.map(async (gate, index) =>
-			await limiter.run(2, async () => {
-				started.push(index);
-				running++;
-				peak = Math.max(peak, running);
-				await gate.promise;
-				running--;
-				return index;
-			}),
+		const tasks = gates.map(
+			async (gate, index) =>
+				await limiter.run(2, async () => {
+					started.push(index);
+					running++;
+					peak = Math.max(peak, running);
+					await gate.promise;
+					running--;
+					return index;
+				}),
 		);
 		await new Promise((resolve) => setImmediate(resolve));
 		expect(started).toEqual([0, 1]);
@@ -52,9 +53,11 @@ describe('Limiter', () => {
 
 	it('frees the slot when a task throws', async () => {
 		const limiter = new Limiter();
-		await expect(limiter.run(1, async () => {
-			throw new Error('boom');
-		})).rejects.toThrow('boom');
+		await expect(
+			limiter.run(1, async () => {
+				throw new Error('boom');
+			}),
+		).rejects.toThrow('boom');
 		await expect(limiter.run(1, async () => 'next')).resolves.toBe('next');
 	});
 });

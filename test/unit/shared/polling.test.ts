@@ -1,4 +1,8 @@
-import { DEFAULT_POLL_SCHEDULE, jobFailureReason, nextPollDelay } from '../../../nodes/VlmRun/shared/polling';
+import {
+	DEFAULT_POLL_SCHEDULE,
+	jobFailureReason,
+	nextPollDelay,
+} from '../../../nodes/VlmRun/shared/polling';
 
 function pollTimes(jobSeconds: number): number[] {
 	const times: number[] = [];

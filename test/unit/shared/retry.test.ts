@@ -17,7 +17,8 @@ describe('isRetryable', () => {
 
 	it('retries a job-creating call only on 429', () => {
 		expect(isRetryable('create', { status: 429 })).toBe(true);
-		for (const status of [500, 502, 503, 504]) expect(isRetryable('create', { status })).toBe(false);
+		for (const status of [500, 502, 503, 504])
+			expect(isRetryable('create', { status })).toBe(false);
 	});
 
 	it('retries a job-creating call after a connection that never opened, never after one that may have delivered it', () => {

@@ -1,4 +1,8 @@
-import { parseJsonSchema, parsePageRange, schemaFromFields } from '../../../nodes/VlmRun/shared/schema';
+import {
+	parseJsonSchema,
+	parsePageRange,
+	schemaFromFields,
+} from '../../../nodes/VlmRun/shared/schema';
 import { nodeOnlyContext as ctx } from '../fakeContext';
 
 describe('parsePageRange', () => {
@@ -8,17 +12,28 @@ describe('parsePageRange', () => {
 	});
 
 	it.each(['0', '3-1', 'a-b', '1,,2', '-2', '1-'])('rejects %p naming the item', (text) => {
-		expect(() => parsePageRange(ctx, 4, text)).toThrow(`The page range "${text}" is not valid (item 4)`);
+		expect(() => parsePageRange(ctx, 4, text)).toThrow(
+			`The page range "${text}" is not valid (item 4)`,
+		);
 	});
 });
 
 describe('parseJsonSchema', () => {
 	it('accepts schema text and objects', () => {
-		expect(parseJsonSchema(ctx, 0, '{"type":"object","properties":{"a":{"type":"string"}}}', 'JSON Schema')).toEqual({
+		expect(
+			parseJsonSchema(
+				ctx,
+				0,
+				'{"type":"object","properties":{"a":{"type":"string"}}}',
+				'JSON Schema',
+			),
+		).toEqual({
 			type: 'object',
 			properties: { a: { type: 'string' } },
 		});
-		expect(parseJsonSchema(ctx, 0, { properties: { a: { type: 'number' } } }, 'JSON Schema')).toEqual({
+		expect(
+			parseJsonSchema(ctx, 0, { properties: { a: { type: 'number' } } }, 'JSON Schema'),
+		).toEqual({
 			properties: { a: { type: 'number' } },
 		});
 	});
@@ -30,13 +45,21 @@ describe('parseJsonSchema', () => {
 	});
 
 	it('rejects JSON that is not a schema', () => {
-		expect(() => parseJsonSchema(ctx, 1, '[1,2]', 'JSON Schema')).toThrow('is not a usable JSON schema (item 1)');
-		expect(() => parseJsonSchema(ctx, 1, '{"foo":1}', 'JSON Schema')).toThrow('is not a usable JSON schema');
-		expect(() => parseJsonSchema(ctx, 1, '{"type":"text"}', 'JSON Schema')).toThrow('is not a usable JSON schema');
+		expect(() => parseJsonSchema(ctx, 1, '[1,2]', 'JSON Schema')).toThrow(
+			'is not a usable JSON schema (item 1)',
+		);
+		expect(() => parseJsonSchema(ctx, 1, '{"foo":1}', 'JSON Schema')).toThrow(
+			'is not a usable JSON schema',
+		);
+		expect(() => parseJsonSchema(ctx, 1, '{"type":"text"}', 'JSON Schema')).toThrow(
+			'is not a usable JSON schema',
+		);
 	});
 
 	it('rejects an empty schema', () => {
-		expect(() => parseJsonSchema(ctx, 0, '  ', 'JSON Schema')).toThrow('The parameter "JSON Schema" is empty');
+		expect(() => parseJsonSchema(ctx, 0, '  ', 'JSON Schema')).toThrow(
+			'The parameter "JSON Schema" is empty',
+		);
 	});
 });
 

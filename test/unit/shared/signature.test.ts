@@ -32,7 +32,13 @@ describe('verifySignature', () => {
 
 	it('rejects a wrong or differently cased prefix, and a bare digest', () => {
 		const digest = HEADER.slice('sha256='.length);
-		for (const header of [`SHA256=${digest}`, `sha1=${digest}`, `sha256:${digest}`, ` sha256=${digest}`, digest]) {
+		for (const header of [
+			`SHA256=${digest}`,
+			`sha1=${digest}`,
+			`sha256:${digest}`,
+			` sha256=${digest}`,
+			digest,
+		]) {
 			expect(verifySignature(BODY, header, SIGNER)).toBe(false);
 		}
 	});

@@ -17,10 +17,17 @@ describe('transport costs', () => {
 			{ statusCode: 200, body: { n: 3 } },
 		]);
 		const getCredentials = jest.spyOn(ctx, 'getCredentials');
-		await Promise.all([apiRequest.call(ctx, { method: 'GET', path: '/a' }), apiRequest.call(ctx, { method: 'GET', path: '/b' })]);
+		await Promise.all([
+			apiRequest.call(ctx, { method: 'GET', path: '/a' }),
+			apiRequest.call(ctx, { method: 'GET', path: '/b' }),
+		]);
 		await apiRequest.call(ctx, { method: 'GET', path: '/c' });
 		expect(getCredentials).toHaveBeenCalledTimes(1);
-		expect(sent.map((options) => options.url)).toEqual(['http://vlm.test/v1/a', 'http://vlm.test/v1/b', 'http://vlm.test/v1/c']);
+		expect(sent.map((options) => options.url)).toEqual([
+			'http://vlm.test/v1/a',
+			'http://vlm.test/v1/b',
+			'http://vlm.test/v1/c',
+		]);
 	});
 
 	it('reads the credential again after a failed read', async () => {
@@ -29,7 +36,9 @@ describe('transport costs', () => {
 			.spyOn(ctx, 'getCredentials')
 			.mockRejectedValueOnce(new Error('database is locked'))
 			.mockResolvedValueOnce({ apiKey: 'k', baseUrl: 'http://vlm.test/v1' });
-		await expect(apiRequest.call(ctx, { method: 'GET', path: '/a' })).rejects.toThrow('database is locked');
+		await expect(apiRequest.call(ctx, { method: 'GET', path: '/a' })).rejects.toThrow(
+			'database is locked',
+		);
 		await expect(apiRequest.call(ctx, { method: 'GET', path: '/a' })).resolves.toEqual({});
 		expect(getCredentials).toHaveBeenCalledTimes(2);
 	});
@@ -37,7 +46,9 @@ describe('transport costs', () => {
 	it('streams a presigned upload without following redirects', async () => {
 		const { ctx } = scriptedContext([]);
 		const sent: IHttpRequestOptions[] = [];
-		(ctx.helpers as unknown as { httpRequest: unknown }).httpRequest = async (options: IHttpRequestOptions) => {
+		(ctx.helpers as unknown as { httpRequest: unknown }).httpRequest = async (
+			options: IHttpRequestOptions,
+		) => {
 			sent.push(options);
 			return { statusCode: 200, headers: {}, body: '' };
 		};

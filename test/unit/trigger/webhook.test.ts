@@ -3,12 +3,22 @@ import { receiveCallback } from '../../../nodes/VlmRun/trigger/webhook';
 import { signatureHeader, webhookContext, type WebhookSetup } from '../webhookContext';
 
 const SECRET = 'whsec_unit';
-const prediction = { id: 'pred_1', status: 'completed', response: { total: 5 }, domain: 'document.invoice' };
+const prediction = {
+	id: 'pred_1',
+	status: 'completed',
+	response: { total: 5 },
+	domain: 'document.invoice',
+};
 const BODY = JSON.stringify(prediction);
 
 async function deliver(setup: Partial<WebhookSetup> = {}) {
 	const body = setup.body ?? BODY;
-	const run = webhookContext({ secret: SECRET, headers: signatureHeader(SECRET, body), ...setup, body });
+	const run = webhookContext({
+		secret: SECRET,
+		headers: signatureHeader(SECRET, body),
+		...setup,
+		body,
+	});
 	const result = await receiveCallback.call(run.ctx);
 	return { ...run, result };
 }
@@ -22,7 +32,11 @@ describe('VLM Run Trigger webhook', () => {
 	});
 
 	it('answers 401 and starts nothing when the signature is missing, malformed or wrong', async () => {
-		for (const headers of [{}, { 'x-vlmrun-signature': 'sha256=abc' }, signatureHeader('other-secret', BODY)]) {
+		for (const headers of [
+			{},
+			{ 'x-vlmrun-signature': 'sha256=abc' },
+			signatureHeader('other-secret', BODY),
+		]) {
 			const { result, response, staticData } = await deliver({ headers });
 			expect(result).toEqual({ noWebhookResponse: true });
 			expect(response.status).toBe(401);
@@ -47,7 +61,11 @@ describe('VLM Run Trigger webhook', () => {
 
 	it('skips statuses that are not selected, with a 2xx so VLM Run does not retry', async () => {
 		const failed = JSON.stringify({ ...prediction, status: 'failed' });
-		const { result, response } = await deliver({ body: failed, headers: signatureHeader(SECRET, failed), options: { statuses: ['completed'] } });
+		const { result, response } = await deliver({
+			body: failed,
+			headers: signatureHeader(SECRET, failed),
+			options: { statuses: ['completed'] },
+		});
 		expect(result.workflowData).toBeUndefined();
 		expect(response.status).toBe(200);
 		const kept = await deliver({ options: { statuses: ['completed'] } });
@@ -59,21 +77,31 @@ describe('VLM Run Trigger webhook', () => {
 		expect((await deliver({ staticData })).result.workflowData).toHaveLength(1);
 		const repeat = await deliver({ staticData });
 		expect(repeat.result.workflowData).toBeUndefined();
-		expect(repeat.response).toEqual({ status: 200, body: { received: 'pred_1', ignored: 'Already processed' } });
+		expect(repeat.response).toEqual({
+			status: 200,
+			body: { received: 'pred_1', ignored: 'Already processed' },
+		});
 		const failed = JSON.stringify({ ...prediction, status: 'failed' });
-		expect((await deliver({ staticData, body: failed, headers: signatureHeader(SECRET, failed) })).result.workflowData).toHaveLength(1);
+		expect(
+			(await deliver({ staticData, body: failed, headers: signatureHeader(SECRET, failed) })).result
+				.workflowData,
+		).toHaveLength(1);
 	});
 
 	it('processes repeats when Ignore Repeated Deliveries is off', async () => {
 		const staticData = {};
 		for (let i = 0; i < 2; i++) {
-			expect((await deliver({ staticData, options: { ignoreRepeats: false } })).result.workflowData).toHaveLength(1);
+			expect(
+				(await deliver({ staticData, options: { ignoreRepeats: false } })).result.workflowData,
+			).toHaveLength(1);
 		}
 		expect(staticData).toEqual({});
 	});
 
 	it(`remembers at most ${REMEMBERED_DELIVERIES} deliveries, dropping the oldest`, async () => {
-		const staticData = { deliveries: Array.from({ length: REMEMBERED_DELIVERIES }, (_, i) => `old_${i}:completed`) };
+		const staticData = {
+			deliveries: Array.from({ length: REMEMBERED_DELIVERIES }, (_, i) => `old_${i}:completed`),
+		};
 		await deliver({ staticData });
 		expect(staticData.deliveries).toHaveLength(REMEMBERED_DELIVERIES);
 		expect(staticData.deliveries[0]).toBe('old_1:completed');
@@ -93,7 +121,12 @@ describe('VLM Run Trigger webhook', () => {
 		});
 
 		it('takes a payload with a name and no domain for an agent execution', async () => {
-			const body = JSON.stringify({ id: 'exec_1', name: 'invoice-agent', status: 'completed', response: {} });
+			const body = JSON.stringify({
+				id: 'exec_1',
+				name: 'invoice-agent',
+				status: 'completed',
+				response: {},
+			});
 			const { sent } = await deliver({
 				body,
 				headers: signatureHeader(SECRET, body),
@@ -106,7 +139,9 @@ describe('VLM Run Trigger webhook', () => {
 		it('tries the other kind after a 404', async () => {
 			const { result, sent } = await deliver({
 				options: { fetchFull: true },
-				api: { 'GET /agent/executions/pred_1': { statusCode: 200, body: { id: 'pred_1', name: 'x' } } },
+				api: {
+					'GET /agent/executions/pred_1': { statusCode: 200, body: { id: 'pred_1', name: 'x' } },
+				},
 			});
 			expect(sent).toEqual(['GET /predictions/pred_1', 'GET /agent/executions/pred_1']);
 			expect(result.workflowData).toEqual([[{ json: { id: 'pred_1', name: 'x' } }]]);
@@ -115,12 +150,16 @@ describe('VLM Run Trigger webhook', () => {
 		it('fails, without remembering the delivery, when the fetch fails or there is no credential', async () => {
 			const staticData = {};
 			await expect(
-				deliver({ staticData, options: { fetchFull: true }, api: { 'GET /predictions/pred_1': { statusCode: 401 } } }),
+				deliver({
+					staticData,
+					options: { fetchFull: true },
+					api: { 'GET /predictions/pred_1': { statusCode: 401 } },
+				}),
 			).rejects.toThrow('VLM Run rejected the API key');
 			expect(staticData).toEqual({});
-			await expect(deliver({ secret: undefined, headers: {}, options: { fetchFull: true } })).rejects.toThrow(
-				'Fetch Full Record needs a VLM Run credential',
-			);
+			await expect(
+				deliver({ secret: undefined, headers: {}, options: { fetchFull: true } }),
+			).rejects.toThrow('Fetch Full Record needs a VLM Run credential');
 		});
 	});
 });

@@ -23,7 +23,9 @@ describe('Artifacts', () => {
 	});
 
 	it('only lists the refs when Download Artifacts is off', async () => {
-		const result = await chat.run({ options: { downloadArtifacts: false } }, [chatTriggerItem('Generate an image', SESSION)]);
+		const result = await chat.run({ options: { downloadArtifacts: false } }, [
+			chatTriggerItem('Generate an image', SESSION),
+		]);
 
 		const ref = /img_[0-9a-f]{6}/.exec(String(result.items[0].json.text))?.[0];
 		expect(result.items[0].json.artifacts).toEqual([

@@ -46,8 +46,15 @@ describe('Attachments', () => {
 	});
 
 	it('uploads audio, and images too large to send inline', async () => {
-		const bigImage = { data: Buffer.alloc(INLINE_IMAGE_LIMIT + 1, 7), fileName: 'scan.png', mimeType: 'image/png' };
-		const item = await createBinaryItem({ data0: fixture('memo.mp3'), data1: bigImage }, chatTriggerItem('Summarise', SESSION).json);
+		const bigImage = {
+			data: Buffer.alloc(INLINE_IMAGE_LIMIT + 1, 7),
+			fileName: 'scan.png',
+			mimeType: 'image/png',
+		};
+		const item = await createBinaryItem(
+			{ data0: fixture('memo.mp3'), data1: bigImage },
+			chatTriggerItem('Summarise', SESSION).json,
+		);
 		await chat.run({}, [item]);
 
 		const ids = await fileIds();
@@ -60,21 +67,32 @@ describe('Attachments', () => {
 	});
 
 	it('sends a file the chat user uploaded without any text', async () => {
-		const item = await createBinaryItem({ data0: fixture('id-card.png') }, chatTriggerItem('', SESSION).json);
+		const item = await createBinaryItem(
+			{ data0: fixture('id-card.png') },
+			chatTriggerItem('', SESSION).json,
+		);
 		const result = await chat.run({}, [item]);
 
 		expect(result.status).toBe('success');
-		expect(userContent()).toEqual([{ type: 'image_url', image_url: { url: expect.stringMatching(/^data:image\/png;base64,/) } }]);
+		expect(userContent()).toEqual([
+			{ type: 'image_url', image_url: { url: expect.stringMatching(/^data:image\/png;base64,/) } },
+		]);
 	});
 
 	it('sends only the selected binary fields, and none by default for defined messages', async () => {
-		const item = await createBinaryItem({ photo: fixture('receipt.png'), other: fixture('contract.pdf') });
+		const item = await createBinaryItem({
+			photo: fixture('receipt.png'),
+			other: fixture('contract.pdf'),
+		});
 		const messages = { message: [{ role: 'user', content: 'Read it' }] };
 		await chat.run({ promptSource: 'define', messages }, [item]);
 		expect(userContent()).toBe('Read it');
 
 		chat.emulator.clearRequests();
-		await chat.run({ promptSource: 'define', messages, binarySelection: 'fields', binaryPropertyName: 'photo' }, [item]);
+		await chat.run(
+			{ promptSource: 'define', messages, binarySelection: 'fields', binaryPropertyName: 'photo' },
+			[item],
+		);
 		expect(uploads()).toHaveLength(0);
 		expect(userContent()).toEqual([
 			{ type: 'image_url', image_url: { url: expect.stringMatching(/^data:image\/png;base64,/) } },
@@ -129,6 +147,8 @@ describe('Attachments', () => {
 			{ type: 'file_url', file_url: { url: 'https://example.com/d.pdf' } },
 			{ type: 'text', text: 'Compare them' },
 		]);
-		expect(result.items[0].json.text).toContain('Files: 4 (image_url, video_url, audio_url, file_url)');
+		expect(result.items[0].json.text).toContain(
+			'Files: 4 (image_url, video_url, audio_url, file_url)',
+		);
 	});
 });

@@ -8,12 +8,20 @@ import { useEmulator, vlmNode } from '../vlmrun';
 export const CHAT_PATH = '/openai/chat/completions';
 
 /** What a Chat Trigger emits for one message of its hosted chat. */
-export function chatTriggerItem(chatInput: string, sessionId: string, extra: Partial<INodeExecutionData> = {}) {
+export function chatTriggerItem(
+	chatInput: string,
+	sessionId: string,
+	extra: Partial<INodeExecutionData> = {},
+) {
 	return { json: { sessionId, action: 'sendMessage', chatInput }, ...extra };
 }
 
 export function chatNode(parameters: IDataObject, extra = {}) {
-	return vlmNode('vlmRunChat', { resource: 'chat', operation: 'message', ...parameters }, { name: 'VLM Run Chat', ...extra });
+	return vlmNode(
+		'vlmRunChat',
+		{ resource: 'chat', operation: 'message', ...parameters },
+		{ name: 'VLM Run Chat', ...extra },
+	);
 }
 
 /** The emulator plus a runner for one VLM Run Chat node. */
@@ -39,6 +47,9 @@ export function useChat() {
 			return env.emulator;
 		},
 		/** Bodies of the chat completion requests the emulator received, in order. */
-		chatBodies: () => env.emulator.requests({ method: 'POST', path: CHAT_PATH }).map((request) => request.body as IDataObject),
+		chatBodies: () =>
+			env.emulator
+				.requests({ method: 'POST', path: CHAT_PATH })
+				.map((request) => request.body as IDataObject),
 	};
 }

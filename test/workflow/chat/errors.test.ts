@@ -10,11 +10,41 @@ const define = (message: IDataObject[]) => ({ promptSource: 'define', messages: 
 
 describe('Bad input is rejected before anything is sent', () => {
 	const cases: Array<[string, IDataObject, INodeExecutionData[], string, string]> = [
-		['an empty chat message', {}, [chatTriggerItem('', SESSION)], 'The chat message is empty (item 0)', 'Connect a Chat Trigger'],
-		['an item without chatInput', {}, [{ json: { text: 'hi' } }], 'Item 0 has no chat message (chatInput) (item 0)', 'Define Below'],
-		['no messages', define([]), [{ json: {} }], 'No messages to send (item 0)', 'Add at least one User message'],
-		['an empty message', define([{ role: 'user', content: '  ' }]), [{ json: {} }], 'Message 1 is empty (item 0)', 'Write a text'],
-		['no user message', define([{ role: 'system', content: 'Be brief.' }]), [{ json: {} }], 'There is no User message (item 0)', 'role User'],
+		[
+			'an empty chat message',
+			{},
+			[chatTriggerItem('', SESSION)],
+			'The chat message is empty (item 0)',
+			'Connect a Chat Trigger',
+		],
+		[
+			'an item without chatInput',
+			{},
+			[{ json: { text: 'hi' } }],
+			'Item 0 has no chat message (chatInput) (item 0)',
+			'Define Below',
+		],
+		[
+			'no messages',
+			define([]),
+			[{ json: {} }],
+			'No messages to send (item 0)',
+			'Add at least one User message',
+		],
+		[
+			'an empty message',
+			define([{ role: 'user', content: '  ' }]),
+			[{ json: {} }],
+			'Message 1 is empty (item 0)',
+			'Write a text',
+		],
+		[
+			'no user message',
+			define([{ role: 'system', content: 'Be brief.' }]),
+			[{ json: {} }],
+			'There is no User message (item 0)',
+			'role User',
+		],
 		[
 			'a schema that is not JSON',
 			{ outputFormat: 'jsonSchema', jsonSchema: '{"type": "object", ' },
@@ -38,12 +68,25 @@ describe('Bad input is rejected before anything is sent', () => {
 		],
 		[
 			'an empty file URL',
-			{ urls: { url: [{ type: 'image_url', url: 'https://example.com/a.png' }, { type: 'image_url', url: '' }] } },
+			{
+				urls: {
+					url: [
+						{ type: 'image_url', url: 'https://example.com/a.png' },
+						{ type: 'image_url', url: '' },
+					],
+				},
+			},
 			[chatTriggerItem('x', SESSION)],
 			'File URL 2 is empty (item 0)',
 			'public http:// or https:// links only',
 		],
-		['an empty custom model', { model: 'custom', customModel: ' ' }, [chatTriggerItem('x', SESSION)], 'The parameter "Model ID" is empty (item 0)', 'vlmrun-orion-1:auto'],
+		[
+			'an empty custom model',
+			{ model: 'custom', customModel: ' ' },
+			[chatTriggerItem('x', SESSION)],
+			'The parameter "Model ID" is empty (item 0)',
+			'vlmrun-orion-1:auto',
+		],
 		[
 			'a skill row without a skill',
 			{ skills: { skill: [{ skill: { __rl: true, mode: 'list', value: '' } }] } },
@@ -64,24 +107,36 @@ describe('Bad input is rejected before anything is sent', () => {
 	});
 
 	it('a missing binary field', async () => {
-		const item = await createBinaryItem({ data: fixture('receipt.png') }, chatTriggerItem('x', SESSION).json);
-		const result = await chat.run({ binarySelection: 'fields', binaryPropertyName: 'photo' }, [item]);
+		const item = await createBinaryItem(
+			{ data: fixture('receipt.png') },
+			chatTriggerItem('x', SESSION).json,
+		);
+		const result = await chat.run({ binarySelection: 'fields', binaryPropertyName: 'photo' }, [
+			item,
+		]);
 
 		expect(result.nodeError('VLM Run Chat')?.message).toBe('Item 0 has no binary field "photo"');
 		expect(chat.emulator.requests()).toHaveLength(0);
 	});
 
 	it('checks every item before the first request', async () => {
-		const result = await chat.run({}, [chatTriggerItem('fine', SESSION), chatTriggerItem('', SESSION)]);
+		const result = await chat.run({}, [
+			chatTriggerItem('fine', SESSION),
+			chatTriggerItem('', SESSION),
+		]);
 
 		expect(result.nodeError('VLM Run Chat')?.message).toBe('The chat message is empty (item 1)');
 		expect(chat.emulator.requests()).toHaveLength(0);
 	});
 
 	it('with continue on fail, answers the valid items and outputs the error for the bad one', async () => {
-		const result = await chat.run({}, [chatTriggerItem('fine', SESSION), chatTriggerItem('', SESSION)], {
-			node: { onError: 'continueRegularOutput' },
-		});
+		const result = await chat.run(
+			{},
+			[chatTriggerItem('fine', SESSION), chatTriggerItem('', SESSION)],
+			{
+				node: { onError: 'continueRegularOutput' },
+			},
+		);
 
 		expect(chat.chatBodies()).toHaveLength(1);
 		expect(result.items[0].json.text).toContain('"fine"');
@@ -92,17 +147,27 @@ describe('Bad input is rejected before anything is sent', () => {
 
 describe('API errors', () => {
 	it('names a skill that does not exist before sending the message', async () => {
-		const item = await createBinaryItem({ data: fixture('contract.pdf') }, chatTriggerItem('x', SESSION).json);
-		const result = await chat.run({ skills: { skill: [{ skill: { __rl: true, mode: 'name', value: 'no-such-skill' } }] } }, [item]);
+		const item = await createBinaryItem(
+			{ data: fixture('contract.pdf') },
+			chatTriggerItem('x', SESSION).json,
+		);
+		const result = await chat.run(
+			{ skills: { skill: [{ skill: { __rl: true, mode: 'name', value: 'no-such-skill' } }] } },
+			[item],
+		);
 
-		expect(result.nodeError('VLM Run Chat')?.message).toBe('The skill "no-such-skill" does not exist on VLM Run (item 0)');
+		expect(result.nodeError('VLM Run Chat')?.message).toBe(
+			'The skill "no-such-skill" does not exist on VLM Run (item 0)',
+		);
 		expect(chat.emulator.requests({ method: 'POST', path: '/skills/lookup' })).toHaveLength(1);
 		expect(chat.emulator.requests({ method: 'POST', path: '/files' })).toHaveLength(0);
 		expect(chat.chatBodies()).toHaveLength(0);
 	});
 
 	it('maps an answer of the API to a message and a fix', async () => {
-		const result = await chat.run({}, [chatTriggerItem('Hi', SESSION)], { credentials: chat.env.credentials('key-402') });
+		const result = await chat.run({}, [chatTriggerItem('Hi', SESSION)], {
+			credentials: chat.env.credentials('key-402'),
+		});
 
 		const error = result.nodeError('VLM Run Chat');
 		expect(error?.message).toBe('The VLM Run account has no credits left');
@@ -113,7 +178,9 @@ describe('API errors', () => {
 		chat.emulator.injectFault({ method: 'POST', path: CHAT_PATH, status: 503, count: 3 });
 		const result = await chat.run({}, [chatTriggerItem('Hi', SESSION)]);
 
-		expect(result.nodeError('VLM Run Chat')?.message).toBe('VLM Run had a server problem (HTTP 503)');
+		expect(result.nodeError('VLM Run Chat')?.message).toBe(
+			'VLM Run had a server problem (HTTP 503)',
+		);
 		expect(chat.emulator.requests({ method: 'POST', path: CHAT_PATH })).toHaveLength(1);
 	});
 });

@@ -30,12 +30,17 @@ function answerWith(content: string) {
 
 describe('Output format', () => {
 	it('JSON object: asks for json_object and parses the answer', async () => {
-		const result = await chat.run({ outputFormat: 'jsonObject' }, [chatTriggerItem('Reply as JSON', SESSION)]);
+		const result = await chat.run({ outputFormat: 'jsonObject' }, [
+			chatTriggerItem('Reply as JSON', SESSION),
+		]);
 
 		expect(chat.chatBodies()[0].response_format).toEqual({ type: 'json_object' });
 		const json = result.items[0].json;
 		expect(json).not.toHaveProperty('text');
-		expect(json.json).toEqual({ reply: expect.stringContaining('You said: "Reply as JSON"'), turn: 1 });
+		expect(json.json).toEqual({
+			reply: expect.stringContaining('You said: "Reply as JSON"'),
+			turn: 1,
+		});
 		expect(json.sessionId).toBe(SESSION);
 	});
 
@@ -45,7 +50,10 @@ describe('Output format', () => {
 			[chatTriggerItem('Extract the invoice', SESSION)],
 		);
 
-		expect(chat.chatBodies()[0].response_format).toEqual({ type: 'json_schema', schema: INVOICE_SCHEMA });
+		expect(chat.chatBodies()[0].response_format).toEqual({
+			type: 'json_schema',
+			schema: INVOICE_SCHEMA,
+		});
 		const answer = result.items[0].json.json as IDataObject;
 		expect(typeof answer.invoice_id).toBe('string');
 		expect(typeof answer.total).toBe('number');
@@ -70,18 +78,31 @@ describe('Output format', () => {
 			type: 'json_schema',
 			schema: {
 				type: 'object',
-				properties: { merchant: { type: 'string' }, items: { type: 'array', items: { type: 'string' } } },
+				properties: {
+					merchant: { type: 'string' },
+					items: { type: 'array', items: { type: 'string' } },
+				},
 				required: ['merchant'],
 			},
 		});
-		expect(result.items[0].json.json).toEqual({ merchant: expect.any(String), items: expect.any(Array) });
+		expect(result.items[0].json.json).toEqual({
+			merchant: expect.any(String),
+			items: expect.any(Array),
+		});
 	});
 
 	it('accepts JSON wrapped in a Markdown code fence', async () => {
 		answerWith('```json\n{"total": 12.5}\n```');
-		const result = await chat.run({ outputFormat: 'jsonObject' }, [chatTriggerItem('Total?', SESSION)]);
+		const result = await chat.run({ outputFormat: 'jsonObject' }, [
+			chatTriggerItem('Total?', SESSION),
+		]);
 
-		expect(result.items[0].json).toEqual({ json: { total: 12.5 }, sessionId: SESSION, usage: null, artifacts: [] });
+		expect(result.items[0].json).toEqual({
+			json: { total: 12.5 },
+			sessionId: SESSION,
+			usage: null,
+			artifacts: [],
+		});
 	});
 
 	it('fails on an answer that is not JSON and shows the text received', async () => {
@@ -96,7 +117,9 @@ describe('Output format', () => {
 		expect(error?.message).toBe(
 			'VLM Run\'s answer is not valid JSON: "Sorry, I can only describe the image: a receipt from a coffee shop." (item 0)',
 		);
-		expect(error?.description).toContain('The answer received was: Sorry, I can only describe the image: a receipt from a coffee shop.');
+		expect(error?.description).toContain(
+			'The answer received was: Sorry, I can only describe the image: a receipt from a coffee shop.',
+		);
 		expect(chat.chatBodies()).toHaveLength(1);
 	});
 });

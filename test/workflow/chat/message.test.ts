@@ -23,7 +23,12 @@ describe('Message a Model', () => {
 		expect(result.items[0].json).toEqual({
 			text: 'You said: "What is on this receipt?". Files: 0 (none). Turn 1 of this session.',
 			sessionId: SESSION,
-			usage: { promptTokens: expect.any(Number), completionTokens: expect.any(Number), totalTokens: expect.any(Number), creditsUsed: 1 },
+			usage: {
+				promptTokens: expect.any(Number),
+				completionTokens: expect.any(Number),
+				totalTokens: expect.any(Number),
+				creditsUsed: 1,
+			},
 			artifacts: [],
 		});
 		expect(result.items[0].binary).toBeUndefined();
@@ -43,14 +48,23 @@ describe('Message a Model', () => {
 	});
 
 	it('maps a session key that is not a UUID to the same UUID on every run', async () => {
-		const parameters = { promptSource: 'define', sessionId: '={{ $json.customer }}', messages: { message: [{ role: 'user', content: '={{ $json.question }}' }] } };
+		const parameters = {
+			promptSource: 'define',
+			sessionId: '={{ $json.customer }}',
+			messages: { message: [{ role: 'user', content: '={{ $json.question }}' }] },
+		};
 		await chat.run(parameters, [{ json: { customer: 'customer-42', question: 'Hello' } }]);
-		const second = await chat.run(parameters, [{ json: { customer: 'customer-42', question: 'Again' } }]);
+		const second = await chat.run(parameters, [
+			{ json: { customer: 'customer-42', question: 'Again' } },
+		]);
 
 		const expected = toSessionUuid('customer-42');
 		expect(expected).toMatch(UUID);
 		expect(chat.chatBodies().map((body) => body.session_id)).toEqual([expected, expected]);
-		expect(second.items[0].json).toMatchObject({ sessionId: expected, text: expect.stringContaining('Turn 2 of this session') });
+		expect(second.items[0].json).toMatchObject({
+			sessionId: expected,
+			text: expect.stringContaining('Turn 2 of this session'),
+		});
 	});
 
 	it('sends defined messages in their order, without a session unless one is set', async () => {
@@ -86,7 +100,10 @@ describe('Message a Model', () => {
 				skills: {
 					skill: [
 						{ skill: { __rl: true, mode: 'list', value: 'invoice-extraction' }, version: 'latest' },
-						{ skill: { __rl: true, mode: 'name', value: 'receipt-extraction' }, version: '20260219-0c0ffee1' },
+						{
+							skill: { __rl: true, mode: 'name', value: 'receipt-extraction' },
+							version: '20260219-0c0ffee1',
+						},
 					],
 				},
 				toolsets: ['core', 'document'],
@@ -104,7 +121,11 @@ describe('Message a Model', () => {
 			],
 			skills: [
 				{ type: 'skill_reference', skill_name: 'invoice-extraction', skill_version: 'latest' },
-				{ type: 'skill_reference', skill_name: 'receipt-extraction', skill_version: '20260219-0c0ffee1' },
+				{
+					type: 'skill_reference',
+					skill_name: 'receipt-extraction',
+					skill_version: '20260219-0c0ffee1',
+				},
 			],
 			toolsets: ['core', 'document'],
 			temperature: 0.3,
@@ -130,18 +151,30 @@ describe('Message a Model', () => {
 			expect.stringContaining('"second"'),
 			expect.stringContaining('"third"'),
 		]);
-		expect(result.items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+		expect(result.items.map((item) => item.pairedItem)).toEqual([
+			{ item: 0 },
+			{ item: 1 },
+			{ item: 2 },
+		]);
 	});
 
 	it('adds the raw completion on request', async () => {
-		const result = await chat.run({ options: { includeCompletion: true } }, [chatTriggerItem('Hi', SESSION)]);
+		const result = await chat.run({ options: { includeCompletion: true } }, [
+			chatTriggerItem('Hi', SESSION),
+		]);
 
 		const completion = result.items[0].json.completion as IDataObject;
 		expect(completion).toMatchObject({
 			object: 'chat.completion',
 			model: 'vlmrun-orion-1:auto',
 			session_id: SESSION,
-			choices: [{ index: 0, message: { role: 'assistant', content: result.items[0].json.text }, finish_reason: 'stop' }],
+			choices: [
+				{
+					index: 0,
+					message: { role: 'assistant', content: result.items[0].json.text },
+					finish_reason: 'stop',
+				},
+			],
 		});
 		expect((completion.usage as IDataObject).credits_used).toBe(1);
 	});

@@ -11,7 +11,10 @@ const chat = useChat();
 async function streamedDeltas(parameters: IDataObject, chatInput: string, sessionKey: string) {
 	const response = await fetch(`${chat.emulator.baseUrl}${CHAT_PATH}`, {
 		method: 'POST',
-		headers: { Authorization: `Bearer ${chat.emulator.apiKey}`, 'Content-Type': 'application/json' },
+		headers: {
+			Authorization: `Bearer ${chat.emulator.apiKey}`,
+			'Content-Type': 'application/json',
+		},
 		body: JSON.stringify({
 			messages: [{ role: 'user', content: chatInput }],
 			session_id: toSessionUuid(sessionKey),
@@ -24,15 +27,22 @@ async function streamedDeltas(parameters: IDataObject, chatInput: string, sessio
 		.split('\n\n')
 		.map((event) => event.replace(/^data: /, ''))
 		.filter((data) => data && data !== '[DONE]')
-		.map((data) => (JSON.parse(data) as { choices: Array<{ delta: { content?: string } }> }).choices[0].delta.content)
+		.map(
+			(data) =>
+				(JSON.parse(data) as { choices: Array<{ delta: { content?: string } }> }).choices[0].delta
+					.content,
+		)
 		.filter((content): content is string => Boolean(content));
 }
 
-const summary = (chunks: StructuredChunk[]) => chunks.map((chunk) => [chunk.type, chunk.metadata.itemIndex, chunk.content]);
+const summary = (chunks: StructuredChunk[]) =>
+	chunks.map((chunk) => [chunk.type, chunk.metadata.itemIndex, chunk.content]);
 
 describe('Streaming', () => {
 	it('forwards every streamed delta between begin and end, and outputs the same item as without streaming', async () => {
-		const streamed = await chat.run({}, [chatTriggerItem('Describe the weather', 'stream-a')], { streaming: true });
+		const streamed = await chat.run({}, [chatTriggerItem('Describe the weather', 'stream-a')], {
+			streaming: true,
+		});
 		const plain = await chat.run({}, [chatTriggerItem('Describe the weather', 'stream-b')]);
 
 		const [streamBody, plainBody] = chat.chatBodies();
@@ -58,11 +68,19 @@ describe('Streaming', () => {
 	});
 
 	it('streams a JSON schema answer and parses the assembled text like a normal answer', async () => {
-		const parameters = { outputFormat: 'jsonSchema', jsonSchema: '{"type":"object","properties":{"total":{"type":"number"}}}' };
-		const streamed = await chat.run(parameters, [chatTriggerItem('Total?', 'json-a')], { streaming: true });
+		const parameters = {
+			outputFormat: 'jsonSchema',
+			jsonSchema: '{"type":"object","properties":{"total":{"type":"number"}}}',
+		};
+		const streamed = await chat.run(parameters, [chatTriggerItem('Total?', 'json-a')], {
+			streaming: true,
+		});
 		const plain = await chat.run(parameters, [chatTriggerItem('Total?', 'json-b')]);
 
-		const forwarded = streamed.chunks.filter((chunk) => chunk.type === 'item').map((chunk) => chunk.content).join('');
+		const forwarded = streamed.chunks
+			.filter((chunk) => chunk.type === 'item')
+			.map((chunk) => chunk.content)
+			.join('');
 		expect(JSON.parse(forwarded)).toEqual(streamed.items[0].json.json);
 		expect(streamed.items[0].json.json).toEqual(plain.items[0].json.json);
 		expect(streamed.items[0].json.usage).toEqual(plain.items[0].json.usage);
@@ -82,22 +100,37 @@ describe('Streaming', () => {
 				.join('');
 		expect(text(0)).toBe(result.items[0].json.text);
 		expect(text(1)).toBe(result.items[1].json.text);
-		expect(result.chunks.filter((chunk) => chunk.type === 'begin').map((chunk) => chunk.metadata.itemIndex)).toEqual([0, 1]);
-		expect(result.chunks.filter((chunk) => chunk.type === 'end').map((chunk) => chunk.metadata.itemIndex)).toEqual([0, 1]);
+		expect(
+			result.chunks
+				.filter((chunk) => chunk.type === 'begin')
+				.map((chunk) => chunk.metadata.itemIndex),
+		).toEqual([0, 1]);
+		expect(
+			result.chunks
+				.filter((chunk) => chunk.type === 'end')
+				.map((chunk) => chunk.metadata.itemIndex),
+		).toEqual([0, 1]);
 	});
 
 	it('downloads artifacts of a streamed answer and uploads files before streaming', async () => {
-		const item = await createBinaryItem({ data0: fixture('invoice-1.pdf') }, chatTriggerItem('Generate an image of it', 'art-1').json);
+		const item = await createBinaryItem(
+			{ data0: fixture('invoice-1.pdf') },
+			chatTriggerItem('Generate an image of it', 'art-1').json,
+		);
 		const result = await chat.run({}, [item], { streaming: true });
 
 		expect(chat.emulator.requests({ method: 'POST', path: '/files' })).toHaveLength(1);
 		const artifacts = result.items[0].json.artifacts as IDataObject[];
-		expect(artifacts).toEqual([expect.objectContaining({ downloaded: true, mimeType: 'image/png' })]);
+		expect(artifacts).toEqual([
+			expect.objectContaining({ downloaded: true, mimeType: 'image/png' }),
+		]);
 		expect((await readBinary(result.items[0], String(artifacts[0].ref))).length).toBeGreaterThan(0);
 	});
 
 	it('does not stream when Stream Answer is off, or when the workflow is not streaming', async () => {
-		const off = await chat.run({ options: { stream: false } }, [chatTriggerItem('Hi', 'off-1')], { streaming: true });
+		const off = await chat.run({ options: { stream: false } }, [chatTriggerItem('Hi', 'off-1')], {
+			streaming: true,
+		});
 		const notStreaming = await chat.run({}, [chatTriggerItem('Hi', 'off-2')]);
 
 		expect(off.chunks).toEqual([]);
@@ -123,7 +156,9 @@ describe('Streaming', () => {
 		chat.emulator.injectFault({ method: 'POST', path: CHAT_PATH, status: 502, count: 3 });
 		const result = await chat.run({}, [chatTriggerItem('Hi', 'err-2')], { streaming: true });
 
-		expect(result.nodeError('VLM Run Chat')?.message).toBe('VLM Run had a server problem (HTTP 502)');
+		expect(result.nodeError('VLM Run Chat')?.message).toBe(
+			'VLM Run had a server problem (HTTP 502)',
+		);
 		expect(chat.emulator.requests({ method: 'POST', path: CHAT_PATH })).toHaveLength(1);
 	});
 

@@ -7,14 +7,19 @@ import { run, runParams, vlmrunOf } from './execution';
 const env = useEmulator();
 jest.setTimeout(30_000);
 
-const EVERY_KIND = 'Make an image, a video, an audio clip, a document, a 3d reconstruction and a link.';
+const EVERY_KIND =
+	'Make an image, a video, an audio clip, a document, a 3d reconstruction and a link.';
 
 const EXPECTED: Record<string, { mimeType: string; extension: string; magic: Buffer }> = {
 	img: { mimeType: 'image/png', extension: 'png', magic: Buffer.from([0x89, 0x50, 0x4e, 0x47]) },
 	vid: { mimeType: 'video/mp4', extension: 'mp4', magic: Buffer.from('ftyp') },
 	aud: { mimeType: 'audio/mpeg', extension: 'mp3', magic: Buffer.from('ID3') },
 	doc: { mimeType: 'application/pdf', extension: 'pdf', magic: Buffer.from('%PDF') },
-	recon: { mimeType: 'application/octet-stream', extension: 'spz', magic: Buffer.from([0x1f, 0x8b]) },
+	recon: {
+		mimeType: 'application/octet-stream',
+		extension: 'spz',
+		magic: Buffer.from([0x1f, 0x8b]),
+	},
 	// A url_ artifact is a link; the node downloads what it points at (a PNG in the emulator).
 	url: { mimeType: 'image/png', extension: 'png', magic: Buffer.from([0x89, 0x50, 0x4e, 0x47]) },
 };
@@ -26,7 +31,10 @@ function refsOf(item: INodeExecutionData): Record<string, string> {
 
 describe('Execution → Run: artifacts', () => {
 	it('downloads every artifact prefix into a binary named after its ref, with MIME type and file name', async () => {
-		const result = await run(env.credentials(), runParams({ prompt: EVERY_KIND, binarySelection: 'none' }));
+		const result = await run(
+			env.credentials(),
+			runParams({ prompt: EVERY_KIND, binarySelection: 'none' }),
+		);
 		expect(result.status).toBe('success');
 		const [item] = result.items;
 		const refs = refsOf(item);
@@ -47,14 +55,24 @@ describe('Execution → Run: artifacts', () => {
 		}
 
 		const downloads = env.emulator.requests({ method: 'GET', path: '/artifacts' });
-		expect(downloads.map((request) => request.query).sort((a, b) => a.object_id.localeCompare(b.object_id))).toEqual(
+		expect(
+			downloads
+				.map((request) => request.query)
+				.sort((a, b) => a.object_id.localeCompare(b.object_id)),
+		).toEqual(
 			Object.values(refs)
 				.sort()
 				.map((ref) => ({ object_id: ref, execution_id: executionId })),
 		);
 		expect(vlmrunOf(item).artifacts).toEqual(
 			expect.arrayContaining([
-				{ ref: refs.img, downloaded: true, binaryProperty: refs.img, fileName: `${refs.img}.png`, mimeType: 'image/png' },
+				{
+					ref: refs.img,
+					downloaded: true,
+					binaryProperty: refs.img,
+					fileName: `${refs.img}.png`,
+					mimeType: 'image/png',
+				},
 			]),
 		);
 	});
@@ -62,13 +80,23 @@ describe('Execution → Run: artifacts', () => {
 	it('with Download Artifacts off, keeps only the refs', async () => {
 		const result = await run(
 			env.credentials(),
-			runParams({ prompt: 'Draw an image.', binarySelection: 'none', options: { downloadArtifacts: false } }),
+			runParams({
+				prompt: 'Draw an image.',
+				binarySelection: 'none',
+				options: { downloadArtifacts: false },
+			}),
 		);
 		const [item] = result.items;
 		expect(item.binary).toBeUndefined();
 		expect(env.emulator.requests({ method: 'GET', path: '/artifacts' })).toHaveLength(0);
 		expect(vlmrunOf(item).artifacts).toEqual([
-			{ ref: refsOf(item).img, downloaded: false, binaryProperty: null, fileName: null, mimeType: null },
+			{
+				ref: refsOf(item).img,
+				downloaded: false,
+				binaryProperty: null,
+				fileName: null,
+				mimeType: null,
+			},
 		]);
 	});
 
@@ -97,7 +125,11 @@ describe('Artifact → Get', () => {
 	it('downloads one artifact of an execution into the chosen binary field', async () => {
 		const produced = await run(
 			env.credentials(),
-			runParams({ prompt: 'Write a document.', binarySelection: 'none', options: { downloadArtifacts: false } }),
+			runParams({
+				prompt: 'Write a document.',
+				binarySelection: 'none',
+				options: { downloadArtifacts: false },
+			}),
 		);
 		const executionId = String(vlmrunOf(produced.items[0]).executionId);
 		const ref = refsOf(produced.items[0]).doc;
@@ -110,15 +142,26 @@ describe('Artifact → Get', () => {
 		});
 		expect(result.status).toBe('success');
 		const [item] = result.items;
-		expect(item.json).toMatchObject({ objectId: ref, executionId, mimeType: 'application/pdf', fileName: `${ref}.pdf` });
+		expect(item.json).toMatchObject({
+			objectId: ref,
+			executionId,
+			mimeType: 'application/pdf',
+			fileName: `${ref}.pdf`,
+		});
 		expect((await readBinary(item, 'report')).subarray(0, 4).toString()).toBe('%PDF');
 	});
 
 	it('downloads an artifact of a chat session', async () => {
 		const response = await fetch(`${env.emulator.baseUrl}/openai/chat/completions`, {
 			method: 'POST',
-			headers: { Authorization: `Bearer ${env.emulator.apiKey}`, 'Content-Type': 'application/json' },
-			body: JSON.stringify({ model: 'vlmrun-orion-1:auto', messages: [{ role: 'user', content: 'generate an image of a cat' }] }),
+			headers: {
+				Authorization: `Bearer ${env.emulator.apiKey}`,
+				'Content-Type': 'application/json',
+			},
+			body: JSON.stringify({
+				model: 'vlmrun-orion-1:auto',
+				messages: [{ role: 'user', content: 'generate an image of a cat' }],
+			}),
 		});
 		const chat = (await response.json()) as IDataObject;
 		const content = String(((chat.choices as IDataObject[])[0].message as IDataObject).content);
@@ -136,7 +179,10 @@ describe('Artifact → Get', () => {
 			object_id: ref,
 			session_id: chat.session_id,
 		});
-		expect(result.items[0].binary?.data).toMatchObject({ mimeType: 'image/png', fileName: `${ref}.png` });
+		expect(result.items[0].binary?.data).toMatchObject({
+			mimeType: 'image/png',
+			fileName: `${ref}.png`,
+		});
 	});
 
 	it('an unknown artifact fails with a not-found error', async () => {

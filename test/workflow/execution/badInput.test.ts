@@ -27,7 +27,10 @@ const cases: Case[] = [
 	},
 	{
 		name: 'no agent (existing-agent mode)',
-		parameters: runParams({ agentSource: 'agent', agent: { __rl: true, mode: 'name', value: '={{ $json.missing }}' } }),
+		parameters: runParams({
+			agentSource: 'agent',
+			agent: { __rl: true, mode: 'name', value: '={{ $json.missing }}' },
+		}),
 		message: 'Neither a prompt nor an agent is set (item 0)',
 		description: /Set Agent Source to Prompt/,
 	},
@@ -58,19 +61,26 @@ const cases: Case[] = [
 	},
 	{
 		name: 'invalid field name in the Fields builder',
-		parameters: runParams({ schemaSource: 'fields', fields: { field: [{ name: 'net total', type: 'number' }] } }),
+		parameters: runParams({
+			schemaSource: 'fields',
+			fields: { field: [{ name: 'net total', type: 'number' }] },
+		}),
 		message: 'The field name "net total" is not valid (item 0)',
 		description: /letters, digits and underscores/,
 	},
 	{
 		name: 'an empty skill row',
-		parameters: runParams({ skills: { skill: [{ skill: { __rl: true, mode: 'list', value: '' }, version: '' }] } }),
+		parameters: runParams({
+			skills: { skill: [{ skill: { __rl: true, mode: 'list', value: '' }, version: '' }] },
+		}),
 		message: 'Skill 1 has no name (item 0)',
 		description: /remove the empty row/,
 	},
 	{
 		name: 'a URL input that is not http(s)',
-		parameters: runParams({ urlInputs: { input: [{ name: 'policy', url: 'ftp://example.com/policy.pdf' }] } }),
+		parameters: runParams({
+			urlInputs: { input: [{ name: 'policy', url: 'ftp://example.com/policy.pdf' }] },
+		}),
 		message: 'The URL of input "policy" is not an http(s) URL (item 0)',
 		description: /http:\/\/ or https:\/\//,
 	},
@@ -92,7 +102,11 @@ const cases: Case[] = [
 	{
 		name: 'an empty file',
 		parameters: runParams(),
-		items: async () => [await createBinaryItem({ data: { data: Buffer.alloc(0), fileName: 'empty.pdf', mimeType: 'application/pdf' } })],
+		items: async () => [
+			await createBinaryItem({
+				data: { data: Buffer.alloc(0), fileName: 'empty.pdf', mimeType: 'application/pdf' },
+			}),
+		],
 		message: 'The file "empty.pdf" in binary field "data" of item 0 is empty',
 		description: /no content/,
 	},
@@ -104,13 +118,24 @@ const cases: Case[] = [
 	},
 	{
 		name: 'a skill bundle that is not a zip',
-		parameters: { resource: 'skill', operation: 'create', skillSource: 'bundle', skillName: 'x', skillDescription: 'y' },
+		parameters: {
+			resource: 'skill',
+			operation: 'create',
+			skillSource: 'bundle',
+			skillName: 'x',
+			skillDescription: 'y',
+		},
 		message: 'The file "invoice-1.pdf" is not a skill bundle (item 0)',
 		description: /\.zip of a folder with a SKILL\.md/,
 	},
 	{
 		name: 'a skill description over 255 characters',
-		parameters: { resource: 'skill', operation: 'create', prompt: 'Do it.', skillDescription: 'x'.repeat(256) },
+		parameters: {
+			resource: 'skill',
+			operation: 'create',
+			prompt: 'Do it.',
+			skillDescription: 'x'.repeat(256),
+		},
 		message: 'The skill description has 256 characters (item 0)',
 		description: /at most 255/,
 	},
@@ -127,8 +152,12 @@ describe('Bad input fails before any call to VLM Run', () => {
 		const result = await run(env.credentials(), parameters, await (items ?? pdf)());
 		expect(result.status).toBe('error');
 		const error = result.nodeError('VLM Run');
-		expect(error?.message).toEqual(typeof message === 'string' ? message : expect.stringMatching(message));
-		expect(error?.description).toEqual(typeof description === 'string' ? description : expect.stringMatching(description));
+		expect(error?.message).toEqual(
+			typeof message === 'string' ? message : expect.stringMatching(message),
+		);
+		expect(error?.description).toEqual(
+			typeof description === 'string' ? description : expect.stringMatching(description),
+		);
 		expect(env.emulator.requests()).toHaveLength(0);
 	});
 
@@ -142,17 +171,28 @@ describe('Bad input fails before any call to VLM Run', () => {
 
 describe('Unknown skills and agents fail at the first call, naming them, before any upload', () => {
 	it('an unknown skill', async () => {
-		const skills = { skill: [{ skill: { __rl: true, mode: 'name', value: 'no-such-skill' }, version: '' }] };
+		const skills = {
+			skill: [{ skill: { __rl: true, mode: 'name', value: 'no-such-skill' }, version: '' }],
+		};
 		const result = await run(env.credentials(), runParams({ skills }), await pdf());
 		expect(result.status).toBe('error');
 		const error = result.nodeError('VLM Run');
 		expect(error?.message).toBe('The skill "no-such-skill" does not exist on VLM Run (item 0)');
 		expect(error?.description).toMatch(/create it first with Skill → Create/);
-		expect(env.emulator.requests().map((r) => `${r.method} ${r.path}`)).toEqual(['POST /skills/lookup']);
+		expect(env.emulator.requests().map((r) => `${r.method} ${r.path}`)).toEqual([
+			'POST /skills/lookup',
+		]);
 	});
 
 	it('an unknown pinned version of a known skill', async () => {
-		const skills = { skill: [{ skill: { __rl: true, mode: 'list', value: 'invoice-extraction' }, version: '20990101-deadbeef' }] };
+		const skills = {
+			skill: [
+				{
+					skill: { __rl: true, mode: 'list', value: 'invoice-extraction' },
+					version: '20990101-deadbeef',
+				},
+			],
+		};
 		const result = await run(env.credentials(), runParams({ skills }), await pdf());
 		expect(result.nodeError('VLM Run')?.message).toBe(
 			'The skill "invoice-extraction" version 20990101-deadbeef does not exist on VLM Run (item 0)',
@@ -161,16 +201,29 @@ describe('Unknown skills and agents fail at the first call, naming them, before 
 
 	it('an unknown agent', async () => {
 		const agent = { __rl: true, mode: 'name', value: 'no-such-agent:v9' };
-		const result = await run(env.credentials(), runParams({ agentSource: 'agent', agent }), await pdf());
-		expect(result.nodeError('VLM Run')?.message).toBe('The agent "no-such-agent:v9" does not exist on VLM Run (item 0)');
+		const result = await run(
+			env.credentials(),
+			runParams({ agentSource: 'agent', agent }),
+			await pdf(),
+		);
+		expect(result.nodeError('VLM Run')?.message).toBe(
+			'The agent "no-such-agent:v9" does not exist on VLM Run (item 0)',
+		);
 		expect(env.emulator.requests({ path: '/files' })).toHaveLength(0);
 	});
 
 	it('with continue on fail, each item gets its own error naming the item', async () => {
-		const skills = { skill: [{ skill: { __rl: true, mode: 'name', value: 'no-such-skill' }, version: '' }] };
-		const result = await run(env.credentials(), runParams({ skills }), [await pdfItem(), await pdfItem('invoice-2.pdf')], {
-			onError: 'continueRegularOutput',
-		});
+		const skills = {
+			skill: [{ skill: { __rl: true, mode: 'name', value: 'no-such-skill' }, version: '' }],
+		};
+		const result = await run(
+			env.credentials(),
+			runParams({ skills }),
+			[await pdfItem(), await pdfItem('invoice-2.pdf')],
+			{
+				onError: 'continueRegularOutput',
+			},
+		);
 		expect(result.items.map((item) => item.json.error)).toEqual([
 			'The skill "no-such-skill" does not exist on VLM Run (item 0)',
 			'The skill "no-such-skill" does not exist on VLM Run (item 1)',

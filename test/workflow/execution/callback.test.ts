@@ -11,14 +11,18 @@ import { executeBodies, nodeTypes, pdfItem, run, runParams, vlmrunOf } from './e
 
 const SECRET = 'whsec_workflow_execution';
 const env = useEmulator({ webhookSecret: SECRET });
-const credentials = () => ({ vlmRunApi: { ...env.credentials().vlmRunApi, webhookSecret: SECRET } });
+const credentials = () => ({
+	vlmRunApi: { ...env.credentials().vlmRunApi, webhookSecret: SECRET },
+});
 jest.setTimeout(30_000);
 
 const DRAW = 'Summarise the package and draw an image of it.';
-const waitParams = (parameters: IDataObject = {}) => runParams({ prompt: DRAW, completion: 'waitForCallback', ...parameters });
+const waitParams = (parameters: IDataObject = {}) =>
+	runParams({ prompt: DRAW, completion: 'waitForCallback', ...parameters });
 const twoPdfs = async () => [await pdfItem('invoice-1.pdf'), await pdfItem('invoice-2.pdf')];
 
-const without = (object: IDataObject, ...keys: string[]) => Object.fromEntries(Object.entries(object).filter(([key]) => !keys.includes(key)));
+const without = (object: IDataObject, ...keys: string[]) =>
+	Object.fromEntries(Object.entries(object).filter(([key]) => !keys.includes(key)));
 
 /** The item without what differs from one run to the next: ids, artifact refs, upload ids, durations. */
 function comparable(item: INodeExecutionData) {
@@ -26,16 +30,26 @@ function comparable(item: INodeExecutionData) {
 	return {
 		response: without(item.json, 'vlmrun', 'artifacts'),
 		artifacts: Object.keys(item.json.artifacts as IDataObject),
-		vlmrun: { ...without(vlmrun, 'executionId', 'inputs', 'artifacts'), usage: without(vlmrun.usage as IDataObject, 'duration_seconds') },
+		vlmrun: {
+			...without(vlmrun, 'executionId', 'inputs', 'artifacts'),
+			usage: without(vlmrun.usage as IDataObject, 'duration_seconds'),
+		},
 		inputs: (vlmrun.inputs as IDataObject[]).map((input) => without(input, 'fileId')),
-		binaries: Object.values(item.binary ?? {}).map((binary) => [binary.mimeType, binary.fileName?.replace(/_\w+\./, '_*.')]),
+		binaries: Object.values(item.binary ?? {}).map((binary) => [
+			binary.mimeType,
+			binary.fileName?.replace(/_\w+\./, '_*.'),
+		]),
 		downloaded: (vlmrun.artifacts as IDataObject[]).map((summary) => summary.downloaded),
 		pairedItem: item.pairedItem,
 	};
 }
 
 /** Finishes the execution on the emulator and delivers its signed callback to the waiting run. */
-async function callBack(waiting: WorkflowRunResult, executionId: string, to: 'completed' | 'failed' = 'completed') {
+async function callBack(
+	waiting: WorkflowRunResult,
+	executionId: string,
+	to: 'completed' | 'failed' = 'completed',
+) {
 	await env.emulator.advanceJob(executionId, to);
 	const delivery = env.emulator.webhookDeliveries().find((sent) => sent.jobId === executionId);
 	if (!delivery) throw new Error(`the emulator did not call back for ${executionId}`);
@@ -60,19 +74,36 @@ describe('Execution → Run: Wait for Callback', () => {
 		const bodies = executeBodies(env.emulator);
 		expect(bodies).toHaveLength(2);
 		for (const body of bodies) {
-			expect(body.callback_url).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:5678/webhook-waiting/${result.executionId}\\?signature=`));
+			expect(body.callback_url).toMatch(
+				new RegExp(
+					`^http://127\\.0\\.0\\.1:5678/webhook-waiting/${result.executionId}\\?signature=`,
+				),
+			);
 		}
-		expect(result.items.map((item) => [item.json.status, vlmrunOf(item).status, item.pairedItem])).toEqual([
+		expect(
+			result.items.map((item) => [item.json.status, vlmrunOf(item).status, item.pairedItem]),
+		).toEqual([
 			['pending', 'pending', { item: 0 }],
 			['pending', 'pending', { item: 1 }],
 		]);
-		const stored = JSON.parse(result.run.data.executionData?.contextData['node:VLM Run']?.vlmrunCallbacks as string) as IDataObject[];
-		expect(stored.map((slot) => (slot.job as IDataObject).kind)).toEqual(['execution', 'execution']);
-		expect(stored.map((slot) => (slot.job as IDataObject).id)).toEqual(result.items.map((item) => item.json.id));
+		const stored = JSON.parse(
+			result.run.data.executionData?.contextData['node:VLM Run']?.vlmrunCallbacks as string,
+		) as IDataObject[];
+		expect(stored.map((slot) => (slot.job as IDataObject).kind)).toEqual([
+			'execution',
+			'execution',
+		]);
+		expect(stored.map((slot) => (slot.job as IDataObject).id)).toEqual(
+			result.items.map((item) => item.json.id),
+		);
 	});
 
 	it('resumes once every execution has called back, with the items and artifact binaries of Wait for Result', async () => {
-		const polled = await run(credentials(), waitParams({ completion: 'waitForResult' }), await twoPdfs());
+		const polled = await run(
+			credentials(),
+			waitParams({ completion: 'waitForResult' }),
+			await twoPdfs(),
+		);
 		expect(polled.status).toBe('success');
 
 		env.emulator.configure({ jobMode: 'manual' });
@@ -96,7 +127,11 @@ describe('Execution → Run: Wait for Callback', () => {
 	});
 
 	it('with one execution for all items, waits for it and resumes with one item paired to every input', async () => {
-		const polled = await run(credentials(), waitParams({ completion: 'waitForResult', grouping: 'allItems' }), await twoPdfs());
+		const polled = await run(
+			credentials(),
+			waitParams({ completion: 'waitForResult', grouping: 'allItems' }),
+			await twoPdfs(),
+		);
 
 		env.emulator.configure({ jobMode: 'manual' });
 		const waiting = await run(credentials(), waitParams({ grouping: 'allItems' }), await twoPdfs());
@@ -106,14 +141,25 @@ describe('Execution → Run: Wait for Callback', () => {
 		expect(waiting.items[0].pairedItem).toEqual([{ item: 0 }, { item: 1 }]);
 
 		const resumed = await callBack(waiting, String(waiting.items[0].json.id));
-		expect((resumed.items as INodeExecutionData[]).map(comparable)).toEqual(polled.items.map(comparable));
+		expect((resumed.items as INodeExecutionData[]).map(comparable)).toEqual(
+			polled.items.map(comparable),
+		);
 	});
 
 	it('a forged callback is refused with 401 and resumes nothing', async () => {
 		env.emulator.configure({ jobMode: 'manual' });
 		const waiting = await run(credentials(), waitParams(), [await pdfItem()]);
-		const body = JSON.stringify({ id: waiting.items[0].json.id, status: 'completed', response: { approved: true } });
-		const answer = await resumeWaiting(waiting, { nodeTypes, credentials: credentials(), body, headers: { 'x-vlmrun-signature': 'sha256=00' } });
+		const body = JSON.stringify({
+			id: waiting.items[0].json.id,
+			status: 'completed',
+			response: { approved: true },
+		});
+		const answer = await resumeWaiting(waiting, {
+			nodeTypes,
+			credentials: credentials(),
+			body,
+			headers: { 'x-vlmrun-signature': 'sha256=00' },
+		});
 		expect(answer.status).toBe(401);
 		expect(answer.items).toBeUndefined();
 	});
@@ -124,7 +170,10 @@ describe('Execution → Run: Wait for Callback', () => {
 		const id = String(waiting.items[0].json.id);
 		const resumed = await callBack(waiting, id, 'failed');
 		expect(resumed.items).toEqual([
-			{ json: { error: `VLM Run could not finish execution ${id}`, details: expect.any(String) }, pairedItem: { item: 0 } },
+			{
+				json: { error: `VLM Run could not finish execution ${id}`, details: expect.any(String) },
+				pairedItem: { item: 0 },
+			},
 		]);
 	});
 
@@ -133,16 +182,26 @@ describe('Execution → Run: Wait for Callback', () => {
 		const result = await run(credentials(), waitParams(), await twoPdfs());
 		expect(result.status).toBe('success');
 		expect(result.run.waitTill).toBeUndefined();
-		const polled = await run(credentials(), waitParams({ completion: 'waitForResult' }), await twoPdfs());
+		const polled = await run(
+			credentials(),
+			waitParams({ completion: 'waitForResult' }),
+			await twoPdfs(),
+		);
 		expect(result.items.map(comparable)).toEqual(polled.items.map(comparable));
 		expect(result.items.map((item) => vlmrunOf(item).status)).toEqual(['completed', 'completed']);
 	});
 
 	it('fails the node, naming the execution, when one has already failed before the wait', async () => {
 		env.emulator.configure({ jobMode: 'polls', pollsToComplete: 1 });
-		const result = await run(credentials(), waitParams({ prompt: 'Check this emulator-fail package' }), [await pdfItem()]);
+		const result = await run(
+			credentials(),
+			waitParams({ prompt: 'Check this emulator-fail package' }),
+			[await pdfItem()],
+		);
 		expect(result.status).toBe('error');
 		expect(result.run.waitTill).toBeUndefined();
-		expect(result.nodeError('VLM Run')?.message).toMatch(/^VLM Run could not finish execution [\w-]+$/);
+		expect(result.nodeError('VLM Run')?.message).toMatch(
+			/^VLM Run could not finish execution [\w-]+$/,
+		);
 	});
 });

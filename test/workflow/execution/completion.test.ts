@@ -8,7 +8,8 @@ import { executeBodies, pdfItem, run, runParams, vlmrunOf } from './execution';
 const env = useEmulator();
 jest.setTimeout(30_000);
 
-const executionPolls = () => env.emulator.requests({ method: 'GET', path: /^\/agent\/executions\// });
+const executionPolls = () =>
+	env.emulator.requests({ method: 'GET', path: /^\/agent\/executions\// });
 
 describe('Execution → Run: completion', () => {
 	it('Wait for Result polls GET /agent/executions/{id} until the execution completes', async () => {
@@ -17,35 +18,57 @@ describe('Execution → Run: completion', () => {
 		expect(result.status).toBe('success');
 		const polls = executionPolls();
 		expect(polls).toHaveLength(2);
-		expect(polls[0].path).toBe(`/agent/executions/${String(vlmrunOf(result.items[0]).executionId)}`);
+		expect(polls[0].path).toBe(
+			`/agent/executions/${String(vlmrunOf(result.items[0]).executionId)}`,
+		);
 		expect(vlmrunOf(result.items[0]).status).toBe('completed');
 	});
 
 	it('Submit Only outputs the pending execution at once, with the callback URL sent along', async () => {
 		const result = await run(
 			env.credentials(),
-			runParams({ completion: 'submitOnly', callbackUrl: 'https://n8n.example.com/webhook/vlmrun' }),
+			runParams({
+				completion: 'submitOnly',
+				callbackUrl: 'https://n8n.example.com/webhook/vlmrun',
+			}),
 			[await pdfItem()],
 		);
 		expect(result.status).toBe('success');
 		expect(executionPolls()).toHaveLength(0);
-		expect(executeBodies(env.emulator)[0]).toMatchObject({ batch: true, callback_url: 'https://n8n.example.com/webhook/vlmrun' });
-		expect(result.items[0].json).toMatchObject({ id: expect.any(String), status: 'pending', response: null });
+		expect(executeBodies(env.emulator)[0]).toMatchObject({
+			batch: true,
+			callback_url: 'https://n8n.example.com/webhook/vlmrun',
+		});
+		expect(result.items[0].json).toMatchObject({
+			id: expect.any(String),
+			status: 'pending',
+			response: null,
+		});
 		expect(vlmrunOf(result.items[0])).toMatchObject({ status: 'pending', artifacts: [] });
 	});
 
 	it('Wait for Result sends no callback URL even if one was typed before switching modes', async () => {
-		await run(env.credentials(), runParams({ callbackUrl: 'https://n8n.example.com/webhook/vlmrun' }), [await pdfItem()]);
+		await run(
+			env.credentials(),
+			runParams({ callbackUrl: 'https://n8n.example.com/webhook/vlmrun' }),
+			[await pdfItem()],
+		);
 		expect(executeBodies(env.emulator)[0]).not.toHaveProperty('callback_url');
 	});
 
 	it('a failed execution fails the node naming the execution id and VLM Run message', async () => {
-		const result = await run(env.credentials(), runParams({ prompt: 'Check this emulator-fail package' }), [await pdfItem()]);
+		const result = await run(
+			env.credentials(),
+			runParams({ prompt: 'Check this emulator-fail package' }),
+			[await pdfItem()],
+		);
 		expect(result.status).toBe('error');
 		const id = executionPolls()[0].path.split('/').pop();
 		const error = result.nodeError('VLM Run');
 		expect(error?.message).toBe(`VLM Run could not finish execution ${id}`);
-		expect(error?.description).toMatch(/VLM Run said: Emulated failure: prompt contains emulator-fail/);
+		expect(error?.description).toMatch(
+			/VLM Run said: Emulated failure: prompt contains emulator-fail/,
+		);
 	});
 
 	it('an execution that outlives the timeout fails naming its id and last status', async () => {
@@ -80,30 +103,58 @@ describe('Execution → Run: completion', () => {
 			await pdfItem('invoice-2.pdf', { prompt: 'emulator-fail here' }),
 			await pdfItem('contract.pdf', { prompt: 'Summarise.' }),
 		];
-		const result = await run(env.credentials(), runParams({ prompt: '={{ $json.prompt }}' }), items, {
-			onError: 'continueRegularOutput',
-		});
+		const result = await run(
+			env.credentials(),
+			runParams({ prompt: '={{ $json.prompt }}' }),
+			items,
+			{
+				onError: 'continueRegularOutput',
+			},
+		);
 		expect(result.status).toBe('success');
 		expect(result.items).toHaveLength(3);
-		expect(result.items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+		expect(result.items.map((item) => item.pairedItem)).toEqual([
+			{ item: 0 },
+			{ item: 1 },
+			{ item: 2 },
+		]);
 		expect(vlmrunOf(result.items[0]).status).toBe('completed');
 		expect(result.items[1].json.error).toMatch(/^VLM Run could not finish execution /);
 		expect(vlmrunOf(result.items[2]).status).toBe('completed');
 	});
 
 	it('with continue on fail, bad input of one item does not stop the others, also when grouped', async () => {
-		const items = [await pdfItem('invoice-1.pdf'), { json: { note: 'no file' } }, await pdfItem('contract.pdf')];
-		const result = await run(env.credentials(), runParams({ grouping: 'allItems' }), items, { onError: 'continueRegularOutput' });
+		const items = [
+			await pdfItem('invoice-1.pdf'),
+			{ json: { note: 'no file' } },
+			await pdfItem('contract.pdf'),
+		];
+		const result = await run(env.credentials(), runParams({ grouping: 'allItems' }), items, {
+			onError: 'continueRegularOutput',
+		});
 		expect(result.status).toBe('success');
 		expect(result.items).toHaveLength(2);
 		expect(result.items[0].pairedItem).toEqual([{ item: 0 }, { item: 2 }]);
-		expect(Object.keys(executeBodies(env.emulator)[0].inputs as IDataObject)).toEqual(['data', 'data_2']);
-		expect(result.items[1]).toMatchObject({ pairedItem: { item: 1 }, json: { error: 'Item 1 has no binary field "data"' } });
+		expect(Object.keys(executeBodies(env.emulator)[0].inputs as IDataObject)).toEqual([
+			'data',
+			'data_2',
+		]);
+		expect(result.items[1]).toMatchObject({
+			pairedItem: { item: 1 },
+			json: { error: 'Item 1 has no binary field "data"' },
+		});
 	});
 
 	it('with continue on fail, a failed grouped execution gives one error item paired to every item', async () => {
-		const items = [await pdfItem(), await createBinaryItem({ data: { data: 'x', fileName: 'emulator-fail.pdf', mimeType: 'application/pdf' } })];
-		const result = await run(env.credentials(), runParams({ grouping: 'allItems' }), items, { onError: 'continueRegularOutput' });
+		const items = [
+			await pdfItem(),
+			await createBinaryItem({
+				data: { data: 'x', fileName: 'emulator-fail.pdf', mimeType: 'application/pdf' },
+			}),
+		];
+		const result = await run(env.credentials(), runParams({ grouping: 'allItems' }), items, {
+			onError: 'continueRegularOutput',
+		});
 		expect(result.status).toBe('success');
 		expect(result.items).toHaveLength(1);
 		expect(result.items[0].pairedItem).toEqual([{ item: 0 }, { item: 1 }]);
@@ -113,10 +164,16 @@ describe('Execution → Run: completion', () => {
 	it('never has more executions in flight than Max Concurrent Requests', async () => {
 		const items = await Promise.all(Array.from({ length: 4 }, async () => await pdfItem()));
 		const started = Date.now();
-		const result = await run(env.credentials(), runParams({ options: { maxConcurrency: 2 } }), items);
+		const result = await run(
+			env.credentials(),
+			runParams({ options: { maxConcurrency: 2 } }),
+			items,
+		);
 		expect(result.items).toHaveLength(4);
 		// Each execution holds its slot while it is polled (about 1 s), so four take two rounds.
-		const submits = env.emulator.requests({ method: 'POST', path: '/agent/execute' }).map((call) => call.at);
+		const submits = env.emulator
+			.requests({ method: 'POST', path: '/agent/execute' })
+			.map((call) => call.at);
 		expect(submits.filter((at) => at < submits[0] + 500)).toHaveLength(2);
 		expect(Date.now() - started).toBeGreaterThanOrEqual(2000);
 	});

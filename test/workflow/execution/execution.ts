@@ -1,4 +1,9 @@
-import type { ICredentialDataDecryptedObject, IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	INodeExecutionData,
+	INodeParameters,
+} from 'n8n-workflow';
 
 import { VlmRunExecution } from '../../../nodes/VlmRun/VlmRunExecution.node';
 import type { Emulator, RecordedRequest } from '../../emulator';
@@ -9,14 +14,25 @@ export const nodeTypes = [VlmRunExecution];
 
 /** A Run node with a prompt; `parameters` override or add to it. */
 export function runParams(parameters: INodeParameters = {}): INodeParameters {
-	return { resource: 'execution', operation: 'run', prompt: 'Summarise the package.', ...parameters };
+	return {
+		resource: 'execution',
+		operation: 'run',
+		prompt: 'Summarise the package.',
+		...parameters,
+	};
 }
 
-export function executionNode(parameters: INodeParameters, extra: Partial<WorkflowNode> = {}): WorkflowNode {
+export function executionNode(
+	parameters: INodeParameters,
+	extra: Partial<WorkflowNode> = {},
+): WorkflowNode {
 	return vlmNode('vlmRunExecution', parameters, extra);
 }
 
-export async function pdfItem(fileName = 'invoice-1.pdf', json: IDataObject = {}): Promise<INodeExecutionData> {
+export async function pdfItem(
+	fileName = 'invoice-1.pdf',
+	json: IDataObject = {},
+): Promise<INodeExecutionData> {
 	return await createBinaryItem({ data: fixture(fileName) }, json);
 }
 
@@ -31,7 +47,9 @@ export async function run(
 
 /** The bodies of the POST /agent/execute calls the emulator received. */
 export function executeBodies(emulator: Emulator): IDataObject[] {
-	return emulator.requests({ method: 'POST', path: '/agent/execute' }).map((request: RecordedRequest) => request.body as IDataObject);
+	return emulator
+		.requests({ method: 'POST', path: '/agent/execute' })
+		.map((request: RecordedRequest) => request.body as IDataObject);
 }
 
 export function vlmrunOf(item: INodeExecutionData): IDataObject {

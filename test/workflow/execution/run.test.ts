@@ -21,15 +21,30 @@ describe('Execution → Run: the request', () => {
 		const inputs = body.inputs as Record<string, IDataObject>;
 		expect(Object.keys(inputs).sort()).toEqual(['bank_statement', 'id_card']);
 		expect(inputs.id_card).toEqual({ type: 'input_file', file_id: expect.any(String) });
-		expect(body).toMatchObject({ model: 'vlmrun-orion-1:auto', batch: true, config: { prompt: 'Summarise the package.' } });
+		expect(body).toMatchObject({
+			model: 'vlmrun-orion-1:auto',
+			batch: true,
+			config: { prompt: 'Summarise the package.' },
+		});
 		expect(body).not.toHaveProperty('toolsets');
 		expect(body).not.toHaveProperty('name');
 
 		const summary = vlmrunOf(result.items[0]).inputs as IDataObject[];
 		expect(summary).toEqual(
 			expect.arrayContaining([
-				expect.objectContaining({ name: 'id_card', type: 'file', fileName: 'id-card.png', binaryProperty: 'id_card', itemIndex: 0 }),
-				expect.objectContaining({ name: 'bank_statement', type: 'file', fileName: 'invoice-2.pdf', binaryProperty: 'bank statement' }),
+				expect.objectContaining({
+					name: 'id_card',
+					type: 'file',
+					fileName: 'id-card.png',
+					binaryProperty: 'id_card',
+					itemIndex: 0,
+				}),
+				expect.objectContaining({
+					name: 'bank_statement',
+					type: 'file',
+					fileName: 'invoice-2.pdf',
+					binaryProperty: 'bank statement',
+				}),
 			]),
 		);
 		expect(summary.find((input) => input.name === 'id_card')?.fileId).toBe(inputs.id_card.file_id);
@@ -82,7 +97,10 @@ describe('Execution → Run: the request', () => {
 				skills: {
 					skill: [
 						{ skill: { __rl: true, mode: 'list', value: 'invoice-extraction' }, version: '' },
-						{ skill: { __rl: true, mode: 'name', value: 'receipt-extraction' }, version: '20260219-0c0ffee1' },
+						{
+							skill: { __rl: true, mode: 'name', value: 'receipt-extraction' },
+							version: '20260219-0c0ffee1',
+						},
 					],
 				},
 				toolsets: ['document', 'web'],
@@ -96,24 +114,35 @@ describe('Execution → Run: the request', () => {
 		expect(body.toolsets).toEqual(['document', 'web']);
 		expect((body.config as IDataObject).skills).toEqual([
 			{ type: 'skill_reference', skill_name: 'invoice-extraction', skill_version: 'latest' },
-			{ type: 'skill_reference', skill_name: 'receipt-extraction', skill_version: '20260219-0c0ffee1' },
+			{
+				type: 'skill_reference',
+				skill_name: 'receipt-extraction',
+				skill_version: '20260219-0c0ffee1',
+			},
 		]);
-		expect(env.emulator.requests({ method: 'POST', path: '/skills/lookup' }).map((r) => r.body)).toEqual([
+		expect(
+			env.emulator.requests({ method: 'POST', path: '/skills/lookup' }).map((r) => r.body),
+		).toEqual([
 			{ name: 'invoice-extraction' },
 			{ name: 'receipt-extraction', skill_version: '20260219-0c0ffee1' },
 		]);
 		expect(vlmrunOf(result.items[0]).model).toBe('vlmrun-orion-1:pro');
 	});
 
-	it.each(['vlmrun-orion-1:auto', 'vlmrun-orion-1:fast', 'vlmrun-orion-1:lite'])('sends model %s', async (model) => {
-		const result = await run(env.credentials(), runParams({ model, binarySelection: 'none' }));
-		expect(result.status).toBe('success');
-		expect(executeBodies(env.emulator)[0].model).toBe(model);
-	});
+	it.each(['vlmrun-orion-1:auto', 'vlmrun-orion-1:fast', 'vlmrun-orion-1:lite'])(
+		'sends model %s',
+		async (model) => {
+			const result = await run(env.credentials(), runParams({ model, binarySelection: 'none' }));
+			expect(result.status).toBe('success');
+			expect(executeBodies(env.emulator)[0].model).toBe(model);
+		},
+	);
 
 	it('looks each skill up once per node run, however many items use it', async () => {
 		const items = [await pdfItem(), await pdfItem('invoice-2.pdf'), await pdfItem('contract.pdf')];
-		const skills = { skill: [{ skill: { __rl: true, mode: 'name', value: 'invoice-extraction' }, version: '' }] };
+		const skills = {
+			skill: [{ skill: { __rl: true, mode: 'name', value: 'invoice-extraction' }, version: '' }],
+		};
 		const result = await run(env.credentials(), runParams({ skills }), items);
 		expect(result.status).toBe('success');
 		expect(env.emulator.requests({ method: 'POST', path: '/skills/lookup' })).toHaveLength(1);
@@ -123,11 +152,18 @@ describe('Execution → Run: the request', () => {
 	it('runs an existing agent by name, with its own config, and a JSON schema only in prompt mode', async () => {
 		const result = await run(
 			env.credentials(),
-			runParams({ agentSource: 'agent', agent: { __rl: true, mode: 'list', value: 'invoice-extractor' }, schemaSource: 'json', jsonSchema: '{"type":"object"}' }),
+			runParams({
+				agentSource: 'agent',
+				agent: { __rl: true, mode: 'list', value: 'invoice-extractor' },
+				schemaSource: 'json',
+				jsonSchema: '{"type":"object"}',
+			}),
 			[await pdfItem()],
 		);
 		expect(result.status).toBe('success');
-		expect(env.emulator.requests({ method: 'POST', path: '/agent/lookup' })[0].body).toEqual({ name: 'invoice-extractor' });
+		expect(env.emulator.requests({ method: 'POST', path: '/agent/lookup' })[0].body).toEqual({
+			name: 'invoice-extractor',
+		});
 		const [body] = executeBodies(env.emulator);
 		expect(body.name).toBe('invoice-extractor');
 		expect(body).not.toHaveProperty('config');
@@ -136,8 +172,15 @@ describe('Execution → Run: the request', () => {
 	});
 
 	it('passes the output schema from JSON or from the Fields builder and puts the response at the top level', async () => {
-		const fields = { field: [{ name: 'applicant', type: 'string', required: true }, { name: 'income', type: 'number' }] };
-		const result = await run(env.credentials(), runParams({ schemaSource: 'fields', fields }), [await pdfItem()]);
+		const fields = {
+			field: [
+				{ name: 'applicant', type: 'string', required: true },
+				{ name: 'income', type: 'number' },
+			],
+		};
+		const result = await run(env.credentials(), runParams({ schemaSource: 'fields', fields }), [
+			await pdfItem(),
+		]);
 		expect(result.status).toBe('success');
 		expect((executeBodies(env.emulator)[0].config as IDataObject).json_schema).toEqual({
 			type: 'object',
@@ -147,33 +190,62 @@ describe('Execution → Run: the request', () => {
 		const { json } = result.items[0];
 		expect(typeof json.applicant).toBe('string');
 		expect(typeof json.income).toBe('number');
-		expect(json.vlmrun).toMatchObject({ executionId: expect.any(String), status: 'completed', creditsUsed: expect.any(Number) });
+		expect(json.vlmrun).toMatchObject({
+			executionId: expect.any(String),
+			status: 'completed',
+			creditsUsed: expect.any(Number),
+		});
 
 		env.emulator.clearRequests();
 		const schema = '{"type":"object","properties":{"approved":{"type":"boolean"}}}';
-		const second = await run(env.credentials(), runParams({ schemaSource: 'json', jsonSchema: schema }), [await pdfItem()]);
-		expect((executeBodies(env.emulator)[0].config as IDataObject).json_schema).toEqual(JSON.parse(schema));
+		const second = await run(
+			env.credentials(),
+			runParams({ schemaSource: 'json', jsonSchema: schema }),
+			[await pdfItem()],
+		);
+		expect((executeBodies(env.emulator)[0].config as IDataObject).json_schema).toEqual(
+			JSON.parse(schema),
+		);
 		expect(typeof second.items[0].json.approved).toBe('boolean');
 	});
 
 	it('Full Execution output gives the whole execution object', async () => {
-		const result = await run(env.credentials(), runParams({ options: { output: 'full' } }), [await pdfItem()]);
-		expect(result.items[0].json).toMatchObject({ id: expect.any(String), status: 'completed', response: expect.any(Object), usage: expect.any(Object) });
+		const result = await run(env.credentials(), runParams({ options: { output: 'full' } }), [
+			await pdfItem(),
+		]);
+		expect(result.items[0].json).toMatchObject({
+			id: expect.any(String),
+			status: 'completed',
+			response: expect.any(Object),
+			usage: expect.any(Object),
+		});
 	});
 });
 
 describe('Execution → Run: grouping', () => {
 	it('One per Item starts one execution per input item, each paired to its item', async () => {
-		const items = [await pdfItem('invoice-1.pdf'), await pdfItem('invoice-2.pdf'), await pdfItem('contract.pdf')];
+		const items = [
+			await pdfItem('invoice-1.pdf'),
+			await pdfItem('invoice-2.pdf'),
+			await pdfItem('contract.pdf'),
+		];
 		const result = await run(env.credentials(), runParams(), items);
 		expect(result.status).toBe('success');
 		expect(executeBodies(env.emulator)).toHaveLength(3);
-		expect(result.items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+		expect(result.items.map((item) => item.pairedItem)).toEqual([
+			{ item: 0 },
+			{ item: 1 },
+			{ item: 2 },
+		]);
 		expect(env.emulator.jobsCreated().executions).toBeGreaterThanOrEqual(3);
 	});
 
-	it('One for All Items puts every item\'s files into one execution whose output pairs to all items', async () => {
-		const items = [await pdfItem('invoice-1.pdf'), await pdfItem('invoice-2.pdf'), await pdfItem('contract.pdf')];
+	it("One for All Items puts every item's files into one execution whose output pairs to all items", async () => {
+		const items = [
+			await pdfItem('invoice-1.pdf'),
+			await pdfItem('invoice-2.pdf'),
+			await pdfItem('contract.pdf'),
+		];
 		const result = await run(env.credentials(), runParams({ grouping: 'allItems' }), items);
 		expect(result.status).toBe('success');
 		const bodies = executeBodies(env.emulator);

@@ -30,7 +30,8 @@ function trackTimers() {
 	const created = new Map<number, TrackedTimer>();
 	const hook = createHook({
 		init(asyncId, type, _trigger, resource) {
-			if (type === 'Timeout') created.set(asyncId, { timer: resource as NodeJS.Timeout, stack: new Error().stack ?? '' });
+			if (type === 'Timeout')
+				created.set(asyncId, { timer: resource as NodeJS.Timeout, stack: new Error().stack ?? '' });
 		},
 		destroy(asyncId) {
 			created.delete(asyncId);
@@ -41,20 +42,30 @@ function trackTimers() {
 		stop: () => hook.disable(),
 		/** Timers of that window still armed and keeping the process alive. */
 		alive: () =>
-			[...created.values()].filter(({ timer }) => timer.hasRef() && (timer as unknown as { _destroyed?: boolean })._destroyed !== true),
+			[...created.values()].filter(
+				({ timer }) =>
+					timer.hasRef() && (timer as unknown as { _destroyed?: boolean })._destroyed !== true,
+			),
 	};
 }
 
 function extract(extra: Partial<WorkflowNode> = {}, options = {}) {
 	return vlmNode(
 		'vlmRunRequest',
-		{ resource: 'prediction', operation: 'extract', domain: { __rl: true, mode: 'id', value: 'document.receipt' }, options },
+		{
+			resource: 'prediction',
+			operation: 'extract',
+			domain: { __rl: true, mode: 'id', value: 'document.receipt' },
+			options,
+		},
 		extra,
 	);
 }
 
 async function images(count: number): Promise<INodeExecutionData[]> {
-	return await Promise.all(Array.from({ length: count }, async (_, n) => await createBinaryItem({ data: numberedPng(n) })));
+	return await Promise.all(
+		Array.from({ length: count }, async (_, n) => await createBinaryItem({ data: numberedPng(n) })),
+	);
 }
 
 async function until(condition: () => boolean, timeoutMs = 20_000) {
@@ -66,11 +77,20 @@ async function until(condition: () => boolean, timeoutMs = 20_000) {
 }
 
 /** Starts the run, waits for `ready`, cancels, and checks what the issue asks of a cancellation. */
-async function cancelWhen(node: WorkflowNode, inputItems: INodeExecutionData[], ready: () => boolean) {
+async function cancelWhen(
+	node: WorkflowNode,
+	inputItems: INodeExecutionData[],
+	ready: () => boolean,
+) {
 	const watch = watchProcess();
 	const jobsBefore = env.emulator.jobsCreated().predictions;
 	const tracked = trackTimers();
-	const running = startWorkflow({ nodeTypes: [VlmRunRequest], nodes: [node], inputItems, credentials: env.credentials() });
+	const running = startWorkflow({
+		nodeTypes: [VlmRunRequest],
+		nodes: [node],
+		inputItems,
+		credentials: env.credentials(),
+	});
 	await running.nodeStarted('VLM Run');
 	await until(ready);
 
@@ -85,10 +105,21 @@ async function cancelWhen(node: WorkflowNode, inputItems: INodeExecutionData[], 
 
 	// Whatever was on the wire at the moment of the cancel may still arrive; nothing is sent later.
 	await sleep(1_500);
-	const late = env.emulator.requests().slice(requestsAtCancel).filter((request) => request.at > canceledAt + 50);
+	const late = env.emulator
+		.requests()
+		.slice(requestsAtCancel)
+		.filter((request) => request.at > canceledAt + 50);
 	watch.stop();
 	const leftTimers = tracked.alive().map(({ stack }) => stack);
-	return { result, settledAfterMs, late, jobsAtCancel, jobsSent: jobsAtCancel - jobsBefore, leftTimers, watch };
+	return {
+		result,
+		settledAfterMs,
+		late,
+		jobsAtCancel,
+		jobsSent: jobsAtCancel - jobsBefore,
+		leftTimers,
+		watch,
+	};
 }
 
 function expectCleanStop(outcome: Awaited<ReturnType<typeof cancelWhen>>) {
@@ -120,21 +151,44 @@ describe('Cancelling an execution while Extract waits for a result', () => {
 	});
 
 	it('stops polling items and never starts the queued ones (stop on fail)', async () => {
-		const outcome = await cancelWhen(extract({}, { maxConcurrency: 3 }), await images(12), () => polls() >= 3);
+		const outcome = await cancelWhen(
+			extract({}, { maxConcurrency: 3 }),
+			await images(12),
+			() => polls() >= 3,
+		);
 		expectCleanStop(outcome);
 		expect(outcome.jobsSent).toBe(3);
 	});
 
 	it('stops during a retry back-off after server errors', async () => {
-		env.emulator.injectFault({ method: 'GET', path: '/predictions/*', status: 503, retryAfter: '15', count: 50 });
+		env.emulator.injectFault({
+			method: 'GET',
+			path: '/predictions/*',
+			status: 503,
+			retryAfter: '15',
+			count: 50,
+		});
 		const outcome = await cancelWhen(extract(), await images(1), () => polls() >= 1);
 		expectCleanStop(outcome);
 	});
 
 	it('stops while every request waits out a rate limit', async () => {
-		env.emulator.injectFault({ method: 'POST', path: '/files', status: 429, retryAfter: '15', count: 50 });
-		const pdfs = [await createBinaryItem({ data: numberedPdf(0) }), await createBinaryItem({ data: numberedPdf(1) })];
-		const outcome = await cancelWhen(extract({}, { maxConcurrency: 2 }), pdfs, () => env.emulator.requests({ method: 'POST', path: '/files' }).length >= 2);
+		env.emulator.injectFault({
+			method: 'POST',
+			path: '/files',
+			status: 429,
+			retryAfter: '15',
+			count: 50,
+		});
+		const pdfs = [
+			await createBinaryItem({ data: numberedPdf(0) }),
+			await createBinaryItem({ data: numberedPdf(1) }),
+		];
+		const outcome = await cancelWhen(
+			extract({}, { maxConcurrency: 2 }),
+			pdfs,
+			() => env.emulator.requests({ method: 'POST', path: '/files' }).length >= 2,
+		);
 		expectCleanStop(outcome);
 	});
 });

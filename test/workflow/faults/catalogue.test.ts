@@ -40,21 +40,47 @@ interface Case {
 }
 
 const NODE_TYPES = { request: VlmRunRequest, execution: VlmRunExecution, chat: VlmRunChat };
-const NODE_NAMES: Record<NodeKind, string> = { request: 'vlmRunRequest', execution: 'vlmRunExecution', chat: 'vlmRunChat' };
+const NODE_NAMES: Record<NodeKind, string> = {
+	request: 'vlmRunRequest',
+	execution: 'vlmRunExecution',
+	chat: 'vlmRunChat',
+};
 
 const receipt = { __rl: true, mode: 'id', value: 'document.receipt' };
 const perItemDomain = { __rl: true, mode: 'id', value: '={{ $json.domain }}' };
-const extract = (parameters: INodeParameters = {}): INodeParameters => ({ resource: 'prediction', operation: 'extract', domain: receipt, ...parameters });
-const runAgent = (parameters: INodeParameters = {}): INodeParameters => ({ resource: 'execution', operation: 'run', prompt: 'Summarise the file.', ...parameters });
-const chatMessage = (parameters: INodeParameters = {}): INodeParameters => ({ resource: 'chat', operation: 'message', ...parameters });
-const chatItem = (chatInput: string, json: IDataObject = {}) => ({ sessionId: '0b6c3f1e-3c2a-4a8e-9a51-6f1d2e3c4b5a', action: 'sendMessage', chatInput, ...json });
+const extract = (parameters: INodeParameters = {}): INodeParameters => ({
+	resource: 'prediction',
+	operation: 'extract',
+	domain: receipt,
+	...parameters,
+});
+const runAgent = (parameters: INodeParameters = {}): INodeParameters => ({
+	resource: 'execution',
+	operation: 'run',
+	prompt: 'Summarise the file.',
+	...parameters,
+});
+const chatMessage = (parameters: INodeParameters = {}): INodeParameters => ({
+	resource: 'chat',
+	operation: 'message',
+	...parameters,
+});
+const chatItem = (chatInput: string, json: IDataObject = {}) => ({
+	sessionId: '0b6c3f1e-3c2a-4a8e-9a51-6f1d2e3c4b5a',
+	action: 'sendMessage',
+	chatInput,
+	...json,
+});
 
 const pdf = () => fixture('invoice-1.pdf');
 const png = () => fixture('receipt.png');
-const file = async (input: BinaryInput, json: IDataObject = {}, property = 'data') => await createBinaryItem({ [property]: input }, json);
+const file = async (input: BinaryInput, json: IDataObject = {}, property = 'data') =>
+	await createBinaryItem({ [property]: input }, json);
 /** Three items with one file each; `json` gives the per-item values the expressions read. */
-const three = (json: IDataObject[], files: Array<() => BinaryInput> = [pdf, pdf, pdf]) => async () =>
-	await Promise.all(json.map(async (values, n) => await file(files[n](), values)));
+const three =
+	(json: IDataObject[], files: Array<() => BinaryInput> = [pdf, pdf, pdf]) =>
+	async () =>
+		await Promise.all(json.map(async (values, n) => await file(files[n](), values)));
 const plain = (json: IDataObject[]) => async () => json.map((values) => ({ json: values }));
 
 /** A prediction and a file that exist on the emulator, so that only the middle item's ID is unknown. */
@@ -69,7 +95,9 @@ async function existingIds(emulator: Emulator) {
 	).json()) as IDataObject;
 	const form = new FormData();
 	form.append('file', new Blob([pdf().data]), 'a.pdf');
-	const uploaded = (await (await fetch(`${emulator.baseUrl}/files`, { method: 'POST', headers, body: form })).json()) as IDataObject;
+	const uploaded = (await (
+		await fetch(`${emulator.baseUrl}/files`, { method: 'POST', headers, body: form })
+	).json()) as IDataObject;
 	emulator.clearRequests();
 	return { predictionId: String(prediction.id), fileId: String(uploaded.id) };
 }
@@ -90,10 +118,15 @@ const cases: Case[] = [
 		node: 'request',
 		name: 'no binary at all (All Binary Fields)',
 		parameters: extract({ binarySelection: 'all' }),
-		items: async () => [await file(pdf()), await file(pdf()), { json: { subject: 'no attachments' } }],
+		items: async () => [
+			await file(pdf()),
+			await file(pdf()),
+			{ json: { subject: 'no attachments' } },
+		],
 		item: 2,
 		message: 'Item 2 has no binary files',
-		description: /^The previous node must output at least one file \(binary data\)\. For emails, turn on the option that downloads attachments\.$/,
+		description:
+			/^The previous node must output at least one file \(binary data\)\. For emails, turn on the option that downloads attachments\.$/,
 	},
 	{
 		node: 'request',
@@ -108,25 +141,39 @@ const cases: Case[] = [
 		node: 'request',
 		name: 'an empty file',
 		parameters: extract(),
-		items: async () => [await file(pdf()), await file({ data: Buffer.alloc(0), fileName: 'scan.pdf', mimeType: 'application/pdf' }), await file(pdf())],
+		items: async () => [
+			await file(pdf()),
+			await file({ data: Buffer.alloc(0), fileName: 'scan.pdf', mimeType: 'application/pdf' }),
+			await file(pdf()),
+		],
 		item: 1,
 		message: 'The file "scan.pdf" in binary field "data" of item 1 is empty',
-		description: 'The previous node produced a file with no content. Check where the file comes from.',
+		description:
+			'The previous node produced a file with no content. Check where the file comes from.',
 	},
 	{
 		node: 'request',
 		name: 'a file type VLM Run does not take (wrong MIME)',
 		parameters: extract(),
-		items: async () => [await file(pdf()), await file(pdf()), await file({ data: 'a,b\n1,2\n', fileName: 'totals.csv', mimeType: 'text/csv' })],
+		items: async () => [
+			await file(pdf()),
+			await file(pdf()),
+			await file({ data: 'a,b\n1,2\n', fileName: 'totals.csv', mimeType: 'text/csv' }),
+		],
 		item: 2,
 		message: 'VLM Run does not take files of type "text/csv" ("totals.csv", item 2)',
-		description: /^VLM Run accepts images \(PNG, JPEG, GIF, WebP\).*Convert the file first, or set the Modality parameter if the MIME type is wrong\.$/,
+		description:
+			/^VLM Run accepts images \(PNG, JPEG, GIF, WebP\).*Convert the file first, or set the Modality parameter if the MIME type is wrong\.$/,
 	},
 	{
 		node: 'request',
 		name: 'a JSON schema that is not JSON',
 		parameters: extract({ schemaSource: 'json', jsonSchema: '={{ $json.schema }}' }),
-		items: three([{ schema: '{"type":"object"}' }, { schema: '{"type": "object", ' }, { schema: '{"type":"object"}' }]),
+		items: three([
+			{ schema: '{"type":"object"}' },
+			{ schema: '{"type": "object", ' },
+			{ schema: '{"type":"object"}' },
+		]),
 		item: 1,
 		message: 'The parameter "JSON Schema" is not valid JSON (item 1)',
 		description: /\. Paste a JSON schema object, e\.g\. \{"type":"object"/,
@@ -135,7 +182,11 @@ const cases: Case[] = [
 		node: 'request',
 		name: 'JSON that is not a schema',
 		parameters: extract({ schemaSource: 'json', jsonSchema: '={{ $json.schema }}' }),
-		items: three([{ schema: '{"type":"object"}' }, { schema: '{"type":"object"}' }, { schema: '{"type":"table"}' }]),
+		items: three([
+			{ schema: '{"type":"object"}' },
+			{ schema: '{"type":"object"}' },
+			{ schema: '{"type":"table"}' },
+		]),
 		item: 2,
 		message: 'The parameter "JSON Schema" is not a usable JSON schema (item 2)',
 		description: /^VLM Run needs a JSON schema object; type: /,
@@ -143,11 +194,15 @@ const cases: Case[] = [
 	{
 		node: 'request',
 		name: 'a field name the Fields builder cannot use',
-		parameters: extract({ schemaSource: 'fields', fields: { field: [{ name: '={{ $json.field }}', type: 'number' }] } }),
+		parameters: extract({
+			schemaSource: 'fields',
+			fields: { field: [{ name: '={{ $json.field }}', type: 'number' }] },
+		}),
 		items: three([{ field: 'total' }, { field: 'net total' }, { field: 'total' }]),
 		item: 1,
 		message: 'The field name "net total" is not valid (item 1)',
-		description: 'Field names must start with a letter or underscore and contain only letters, digits and underscores, e.g. invoice_total.',
+		description:
+			'Field names must start with a letter or underscore and contain only letters, digits and underscores, e.g. invoice_total.',
 	},
 	{
 		node: 'request',
@@ -156,7 +211,8 @@ const cases: Case[] = [
 		items: three([{ pages: '1-2' }, { pages: '1-2' }, { pages: '0,2' }]),
 		item: 2,
 		message: 'The page range "0,2" is not valid (item 2)',
-		description: 'Use page numbers starting at 1, separated by commas, with ranges as first-last, e.g. 1-3,5.',
+		description:
+			'Use page numbers starting at 1, separated by commas, with ranges as first-last, e.g. 1-3,5.',
 	},
 	{
 		node: 'request',
@@ -165,13 +221,18 @@ const cases: Case[] = [
 		items: three([{ domain: 'document.invoice' }, { domain: '' }, { domain: 'document.invoice' }]),
 		item: 1,
 		message: 'Neither a domain nor an output schema is set (item 1)',
-		description: 'Pick a Domain such as document.invoice, or set Output Schema to JSON Schema or Fields.',
+		description:
+			'Pick a Domain such as document.invoice, or set Output Schema to JSON Schema or Fields.',
 	},
 	{
 		node: 'request',
 		name: 'a URL that is not http(s)',
 		parameters: extract({ inputSource: 'url', urls: '={{ $json.url }}' }),
-		items: plain([{ url: 'https://files.example.com/a.pdf' }, { url: 'https://files.example.com/b.pdf' }, { url: 'file:///etc/passwd' }]),
+		items: plain([
+			{ url: 'https://files.example.com/a.pdf' },
+			{ url: 'https://files.example.com/b.pdf' },
+			{ url: 'file:///etc/passwd' },
+		]),
 		item: 2,
 		message: '"file:///etc/passwd" is not an http(s) URL (item 2)',
 		description: 'VLM Run fetches files from public http:// or https:// links only.',
@@ -180,16 +241,25 @@ const cases: Case[] = [
 		node: 'request',
 		name: 'a URL whose file type cannot be told',
 		parameters: extract({ inputSource: 'url', urls: '={{ $json.url }}' }),
-		items: plain([{ url: 'https://files.example.com/a.pdf' }, { url: 'https://files.example.com/download?id=7' }, { url: 'https://files.example.com/b.pdf' }]),
+		items: plain([
+			{ url: 'https://files.example.com/a.pdf' },
+			{ url: 'https://files.example.com/download?id=7' },
+			{ url: 'https://files.example.com/b.pdf' },
+		]),
 		item: 1,
-		message: 'Cannot tell whether https://files.example.com/download?id=7 is an image, document, audio or video (item 1)',
+		message:
+			'Cannot tell whether https://files.example.com/download?id=7 is an image, document, audio or video (item 1)',
 		description: 'The URL has no known file extension. Set the Modality parameter.',
 	},
 	{
 		node: 'request',
 		name: 'no URL at all',
 		parameters: extract({ inputSource: 'url', urls: '={{ $json.url }}' }),
-		items: plain([{ url: 'https://files.example.com/a.pdf' }, { url: ' ' }, { url: 'https://files.example.com/b.pdf' }]),
+		items: plain([
+			{ url: 'https://files.example.com/a.pdf' },
+			{ url: ' ' },
+			{ url: 'https://files.example.com/b.pdf' },
+		]),
 		item: 1,
 		message: 'No URL given (item 1)',
 		description: 'Enter at least one http(s) URL in "URLs".',
@@ -198,7 +268,11 @@ const cases: Case[] = [
 		node: 'request',
 		name: 'a callback URL that is not http(s) (Submit Only)',
 		parameters: extract({ completion: 'submitOnly', callbackUrl: '={{ $json.callback }}' }),
-		items: three([{ callback: 'https://n8n.example.com/webhook/a' }, { callback: '' }, { callback: 'n8n.example.com/webhook/a' }]),
+		items: three([
+			{ callback: 'https://n8n.example.com/webhook/a' },
+			{ callback: '' },
+			{ callback: 'n8n.example.com/webhook/a' },
+		]),
 		item: 2,
 		message: 'The Callback URL "n8n.example.com/webhook/a" is not an http(s) URL (item 2)',
 		description: 'Paste the Production URL of a VLM Run Trigger node, or leave it empty.',
@@ -217,10 +291,15 @@ const cases: Case[] = [
 		node: 'request',
 		name: 'an unknown domain',
 		parameters: extract({ domain: perItemDomain }),
-		items: three([{ domain: 'document.invoice' }, { domain: 'document.no-such-domain' }, { domain: 'document.invoice' }]),
+		items: three([
+			{ domain: 'document.invoice' },
+			{ domain: 'document.no-such-domain' },
+			{ domain: 'document.invoice' },
+		]),
 		item: 1,
 		message: 'The domain was not found on VLM Run',
-		description: /^Check the domain ID .*VLM Run said: Domain not found \(POST \/document\/generate, HTTP 404\)$/,
+		description:
+			/^Check the domain ID .*VLM Run said: Domain not found \(POST \/document\/generate, HTTP 404\)$/,
 		caughtBeforeSending: false,
 	},
 	{
@@ -231,7 +310,8 @@ const cases: Case[] = [
 		item: 0,
 		apiKey: 'vlm-wrong-key-catalogue',
 		message: 'VLM Run rejected the API key',
-		description: 'Check the API key and the Base URL in the VLM Run API credential. VLM Run said: Invalid API key (POST /files, HTTP 401)',
+		description:
+			'Check the API key and the Base URL in the VLM Run API credential. VLM Run said: Invalid API key (POST /files, HTTP 401)',
 		caughtBeforeSending: false,
 	},
 	{
@@ -242,7 +322,8 @@ const cases: Case[] = [
 		item: 0,
 		apiKey: 'key-402',
 		message: 'The VLM Run account has no credits left',
-		description: 'Add credits or upgrade the plan in the VLM Run dashboard, then run the workflow again. VLM Run said: Insufficient credits (POST /document/generate, HTTP 402)',
+		description:
+			'Add credits or upgrade the plan in the VLM Run dashboard, then run the workflow again. VLM Run said: Insufficient credits (POST /document/generate, HTTP 402)',
 		caughtBeforeSending: false,
 	},
 	{
@@ -251,7 +332,11 @@ const cases: Case[] = [
 		parameters: { resource: 'prediction', operation: 'get', predictionId: '={{ $json.id }}' },
 		items: async (emulator) => {
 			const { predictionId } = await existingIds(emulator);
-			return [{ json: { id: predictionId } }, { json: { id: UNKNOWN_ID } }, { json: { id: predictionId } }];
+			return [
+				{ json: { id: predictionId } },
+				{ json: { id: UNKNOWN_ID } },
+				{ json: { id: predictionId } },
+			];
 		},
 		item: 1,
 		message: 'The prediction was not found on VLM Run',
@@ -268,7 +353,8 @@ const cases: Case[] = [
 		},
 		item: 2,
 		message: 'The file was not found on VLM Run',
-		description: /^Check the file ID \(and that it belongs to the account of this API key\)\. VLM Run said: File not found \(GET \/files\/0{8}-/,
+		description:
+			/^Check the file ID \(and that it belongs to the account of this API key\)\. VLM Run said: File not found \(GET \/files\/0{8}-/,
 		caughtBeforeSending: false,
 	},
 	{
@@ -277,7 +363,9 @@ const cases: Case[] = [
 		parameters: extract(),
 		// Only the last item is a document, so only it uploads; the images go inline.
 		items: three([{}, {}, {}], [png, png, pdf]),
-		faults: [{ method: 'POST', path: '/files', status: 413, body: { detail: 'Request entity too large' } }],
+		faults: [
+			{ method: 'POST', path: '/files', status: 413, body: { detail: 'Request entity too large' } },
+		],
 		item: 2,
 		message: 'The request is too large for VLM Run',
 		description:
@@ -294,12 +382,21 @@ const cases: Case[] = [
 				method: 'POST',
 				path: '/document/generate',
 				status: 422,
-				body: { detail: [{ loc: ['body', 'config', 'page_indices', 0], msg: 'page index out of range', type: 'value_error' }] },
+				body: {
+					detail: [
+						{
+							loc: ['body', 'config', 'page_indices', 0],
+							msg: 'page index out of range',
+							type: 'value_error',
+						},
+					],
+				},
 			},
 		],
 		item: 1,
 		message: 'VLM Run did not accept the request',
-		description: 'Fix the parameters named below and run again. VLM Run said: config.page_indices.0: page index out of range (POST /document/generate, HTTP 422)',
+		description:
+			'Fix the parameters named below and run again. VLM Run said: config.page_indices.0: page index out of range (POST /document/generate, HTTP 422)',
 		caughtBeforeSending: false,
 	},
 	{
@@ -310,17 +407,23 @@ const cases: Case[] = [
 		faults: [{ method: 'POST', path: '/document/generate', status: 500 }],
 		item: 2,
 		message: 'VLM Run had a server problem (HTTP 500)',
-		description: 'This is usually temporary. Run the workflow again, or enable Retry On Fail in the node settings. VLM Run said: Internal server error (POST /document/generate, HTTP 500)',
+		description:
+			'This is usually temporary. Run the workflow again, or enable Retry On Fail in the node settings. VLM Run said: Internal server error (POST /document/generate, HTTP 500)',
 		caughtBeforeSending: false,
 	},
 	{
 		node: 'request',
 		name: 'a job that fails on VLM Run',
 		parameters: extract({ domain: perItemDomain }),
-		items: three([{ domain: 'document.invoice' }, { domain: 'document.invoice' }, { domain: 'emulator.fail' }]),
+		items: three([
+			{ domain: 'document.invoice' },
+			{ domain: 'document.invoice' },
+			{ domain: 'emulator.fail' },
+		]),
 		item: 2,
 		message: /^VLM Run could not finish prediction [0-9a-f-]{36}$/,
-		description: /^VLM Run said: .+\. Check the input file and parameters; the prediction ID is [0-9a-f-]{36}\.$/,
+		description:
+			/^VLM Run said: .+\. Check the input file and parameters; the prediction ID is [0-9a-f-]{36}\.$/,
 		caughtBeforeSending: false,
 	},
 	// ---- VLM Run Execution ----
@@ -337,7 +440,11 @@ const cases: Case[] = [
 		node: 'execution',
 		name: 'Execution: a JSON schema that is not JSON',
 		parameters: runAgent({ schemaSource: 'json', jsonSchema: '={{ $json.schema }}' }),
-		items: three([{ schema: '{"type":"object"}' }, { schema: '[1, 2' }, { schema: '{"type":"object"}' }]),
+		items: three([
+			{ schema: '{"type":"object"}' },
+			{ schema: '[1, 2' },
+			{ schema: '{"type":"object"}' },
+		]),
 		item: 1,
 		message: 'The parameter "JSON Schema" is not valid JSON (item 1)',
 		description: /Paste a JSON schema object/,
@@ -346,7 +453,11 @@ const cases: Case[] = [
 		node: 'execution',
 		name: 'Execution: a URL input that is not http(s)',
 		parameters: runAgent({ urlInputs: { input: [{ name: 'policy', url: '={{ $json.url }}' }] } }),
-		items: three([{ url: 'https://example.com/p.pdf' }, { url: 'https://example.com/p.pdf' }, { url: 'ftp://example.com/p.pdf' }]),
+		items: three([
+			{ url: 'https://example.com/p.pdf' },
+			{ url: 'https://example.com/p.pdf' },
+			{ url: 'ftp://example.com/p.pdf' },
+		]),
 		item: 2,
 		message: 'The URL of input "policy" is not an http(s) URL (item 2)',
 		description: /http:\/\/ or https:\/\//,
@@ -359,18 +470,23 @@ const cases: Case[] = [
 		item: 0,
 		apiKey: 'vlm-wrong-key-catalogue',
 		message: 'VLM Run rejected the API key',
-		description: /^Check the API key and the Base URL in the VLM Run API credential\. VLM Run said: Invalid API key \(POST \/files, HTTP 401\)$/,
+		description:
+			/^Check the API key and the Base URL in the VLM Run API credential\. VLM Run said: Invalid API key \(POST \/files, HTTP 401\)$/,
 		caughtBeforeSending: false,
 	},
 	{
 		node: 'execution',
 		name: 'Execution: exhausted credits',
-		parameters: runAgent({ binarySelection: 'none', textInputs: { input: [{ name: 'note', value: 'hello' }] } }),
+		parameters: runAgent({
+			binarySelection: 'none',
+			textInputs: { input: [{ name: 'note', value: 'hello' }] },
+		}),
 		items: plain([{}]),
 		item: 0,
 		apiKey: 'key-402',
 		message: 'The VLM Run account has no credits left',
-		description: /^Add credits or upgrade the plan in the VLM Run dashboard, then run the workflow again\. VLM Run said: Insufficient credits \(POST \/agent\/execute, HTTP 402\)$/,
+		description:
+			/^Add credits or upgrade the plan in the VLM Run dashboard, then run the workflow again\. VLM Run said: Insufficient credits \(POST \/agent\/execute, HTTP 402\)$/,
 		caughtBeforeSending: false,
 	},
 	{
@@ -400,17 +516,24 @@ const cases: Case[] = [
 		items: async () => [
 			{ json: chatItem('Read this') },
 			{ json: chatItem('Read this') },
-			await file({ data: Buffer.alloc(0), fileName: 'blank.png', mimeType: 'image/png' }, chatItem('Read this')),
+			await file(
+				{ data: Buffer.alloc(0), fileName: 'blank.png', mimeType: 'image/png' },
+				chatItem('Read this'),
+			),
 		],
 		item: 2,
 		message: 'The file "blank.png" in binary field "data" of item 2 is empty',
-		description: 'The previous node produced a file with no content. Check where the file comes from.',
+		description:
+			'The previous node produced a file with no content. Check where the file comes from.',
 	},
 	{
 		node: 'chat',
 		name: 'Chat: a file URL that is not http(s)',
 		parameters: chatMessage({ urls: { url: [{ type: 'file_url', url: '={{ $json.url }}' }] } }),
-		items: plain([chatItem('x', { url: 'https://example.com/a.pdf' }), chatItem('x', { url: 'javascript:alert(1)' })]),
+		items: plain([
+			chatItem('x', { url: 'https://example.com/a.pdf' }),
+			chatItem('x', { url: 'javascript:alert(1)' }),
+		]),
 		item: 1,
 		message: 'File URL 1 "javascript:alert(1)" is not an http(s) URL (item 1)',
 		description: /public http:\/\/ or https:\/\/ links only/,
@@ -423,7 +546,8 @@ const cases: Case[] = [
 		item: 0,
 		apiKey: 'vlm-wrong-key-catalogue',
 		message: 'VLM Run rejected the API key',
-		description: 'Check the API key and the Base URL in the VLM Run API credential. VLM Run said: Invalid API key (POST /openai/chat/completions, HTTP 401)',
+		description:
+			'Check the API key and the Base URL in the VLM Run API credential. VLM Run said: Invalid API key (POST /openai/chat/completions, HTTP 401)',
 		caughtBeforeSending: false,
 	},
 ];
@@ -432,35 +556,63 @@ describe('Bad-input catalogue: message, description and item index', () => {
 	it('has at least 25 rows across the nodes', () => {
 		// The node rows, the Trigger rows and the Wait for Callback resume test below.
 		expect(cases.length + webhookCases.length + 1).toBeGreaterThanOrEqual(25);
-		expect(new Set(cases.map((row) => row.node))).toEqual(new Set(['request', 'execution', 'chat']));
+		expect(new Set(cases.map((row) => row.node))).toEqual(
+			new Set(['request', 'execution', 'chat']),
+		);
 	});
 
-	it.each(cases.map((row) => [`${row.node}: ${row.name}`, row] as const))('%s', async (_title, row) => {
-		for (const fault of row.faults ?? []) env.emulator.injectFault(fault);
-		const inputItems = await row.items(env.emulator);
-		const node = vlmNode(NODE_NAMES[row.node], row.parameters);
-		const result = await runNode(node, { nodeTypes: [NODE_TYPES[row.node]], inputItems, credentials: env.credentials(row.apiKey) });
+	it.each(cases.map((row) => [`${row.node}: ${row.name}`, row] as const))(
+		'%s',
+		async (_title, row) => {
+			for (const fault of row.faults ?? []) env.emulator.injectFault(fault);
+			const inputItems = await row.items(env.emulator);
+			const node = vlmNode(NODE_NAMES[row.node], row.parameters);
+			const result = await runNode(node, {
+				nodeTypes: [NODE_TYPES[row.node]],
+				inputItems,
+				credentials: env.credentials(row.apiKey),
+			});
 
-		expect(result.status).toBe('error');
-		const error = result.nodeError('VLM Run') as (IDataObject & { context?: IDataObject }) | undefined;
-		expect(error?.message).toEqual(typeof row.message === 'string' ? row.message : expect.stringMatching(row.message));
-		expect(error?.description).toEqual(typeof row.description === 'string' ? row.description : expect.stringMatching(row.description));
-		expect(error?.context?.itemIndex).toBe(row.item);
-		if (row.caughtBeforeSending !== false) expect(env.emulator.requests()).toEqual([]);
-		// The key never comes back in an error.
-		if (row.apiKey) expect(JSON.stringify(result.runData)).not.toContain(row.apiKey);
-	});
+			expect(result.status).toBe('error');
+			const error = result.nodeError('VLM Run') as
+				| (IDataObject & { context?: IDataObject })
+				| undefined;
+			expect(error?.message).toEqual(
+				typeof row.message === 'string' ? row.message : expect.stringMatching(row.message),
+			);
+			expect(error?.description).toEqual(
+				typeof row.description === 'string'
+					? row.description
+					: expect.stringMatching(row.description),
+			);
+			expect(error?.context?.itemIndex).toBe(row.item);
+			if (row.caughtBeforeSending !== false) expect(env.emulator.requests()).toEqual([]);
+			// The key never comes back in an error.
+			if (row.apiKey) expect(JSON.stringify(result.runData)).not.toContain(row.apiKey);
+		},
+	);
 
 	it('with continue on fail, a bad item becomes its own error item at its index; the others still run', async () => {
 		const items = await three([{ pages: '1' }, { pages: '2-1' }, { pages: '1' }])();
-		const node = vlmNode('vlmRunRequest', extract({ options: { pages: '={{ $json.pages }}' } }), { onError: 'continueRegularOutput' });
-		const result = await runNode(node, { nodeTypes: [VlmRunRequest], inputItems: items, credentials: env.credentials() });
+		const node = vlmNode('vlmRunRequest', extract({ options: { pages: '={{ $json.pages }}' } }), {
+			onError: 'continueRegularOutput',
+		});
+		const result = await runNode(node, {
+			nodeTypes: [VlmRunRequest],
+			inputItems: items,
+			credentials: env.credentials(),
+		});
 
 		expect(result.status).toBe('success');
-		expect(result.items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+		expect(result.items.map((item) => item.pairedItem)).toEqual([
+			{ item: 0 },
+			{ item: 1 },
+			{ item: 2 },
+		]);
 		expect(result.items[1].json).toEqual({
 			error: 'The page range "2-1" is not valid (item 1)',
-			details: 'Use page numbers starting at 1, separated by commas, with ranges as first-last, e.g. 1-3,5.',
+			details:
+				'Use page numbers starting at 1, separated by commas, with ranges as first-last, e.g. 1-3,5.',
 		});
 		expect(result.items[0].json.vlmrun).toMatchObject({ status: 'completed' });
 		expect(result.items[2].json.vlmrun).toMatchObject({ status: 'completed' });
@@ -484,10 +636,34 @@ const REJECTED_SIGNATURE =
 	'Missing or invalid X-VLMRun-Signature: the callback was not signed with the Webhook Signing Secret of the VLM Run credential';
 
 const webhookCases: WebhookCase[] = [
-	{ name: 'Trigger: a callback signed with another secret', body: job, signature: (body) => signBody('whsec_someone_else', body), status: 401, error: REJECTED_SIGNATURE },
-	{ name: 'Trigger: a callback without a signature', body: job, signature: () => undefined, status: 401, error: REJECTED_SIGNATURE },
-	{ name: 'Trigger: a signature over other bytes', body: job, signature: (body) => signBody(SECRET, `${body} `), status: 401, error: REJECTED_SIGNATURE },
-	{ name: 'Trigger: a signed body that is not JSON', body: 'status=completed', signature: (body) => signBody(SECRET, body), status: 400, error: 'The body is not JSON' },
+	{
+		name: 'Trigger: a callback signed with another secret',
+		body: job,
+		signature: (body) => signBody('whsec_someone_else', body),
+		status: 401,
+		error: REJECTED_SIGNATURE,
+	},
+	{
+		name: 'Trigger: a callback without a signature',
+		body: job,
+		signature: () => undefined,
+		status: 401,
+		error: REJECTED_SIGNATURE,
+	},
+	{
+		name: 'Trigger: a signature over other bytes',
+		body: job,
+		signature: (body) => signBody(SECRET, `${body} `),
+		status: 401,
+		error: REJECTED_SIGNATURE,
+	},
+	{
+		name: 'Trigger: a signed body that is not JSON',
+		body: 'status=completed',
+		signature: (body) => signBody(SECRET, body),
+		status: 400,
+		error: 'The body is not JSON',
+	},
 	{
 		name: 'Trigger: a signed body that is not a job',
 		body: '{"status":"completed"}',
@@ -511,9 +687,17 @@ describe('Bad-input catalogue: callbacks', () => {
 		const credentials = { vlmRunApi: { ...env.credentials().vlmRunApi, webhookSecret: SECRET } };
 		env.emulator.configure({ jobMode: 'manual' });
 		const node = vlmNode('vlmRunRequest', extract({ completion: 'waitForCallback' }));
-		const waiting = await runNode(node, { nodeTypes: [VlmRunRequest], inputItems: await three([{}])(), credentials });
+		const waiting = await runNode(node, {
+			nodeTypes: [VlmRunRequest],
+			inputItems: await three([{}])(),
+			credentials,
+		});
 		expect(waiting.status).toBe('waiting');
-		const body = JSON.stringify({ id: waiting.items[0].json.id, status: 'completed', response: { total: 1 } });
+		const body = JSON.stringify({
+			id: waiting.items[0].json.id,
+			status: 'completed',
+			response: { total: 1 },
+		});
 		const answer = await resumeWaiting(waiting, {
 			nodeTypes: [VlmRunRequest],
 			credentials,
@@ -526,7 +710,14 @@ describe('Bad-input catalogue: callbacks', () => {
 	});
 
 	it('the same callback, correctly signed, starts the workflow (the rows above fail for their stated reason only)', async () => {
-		const { response } = await deliver({ ...webhookCases[0], signature: (body) => signBody(SECRET, body) }, env.credentials().vlmRunApi, SECRET);
-		expect(response.workflowData?.[0]?.[0]?.json).toMatchObject({ status: 'completed', response: { total: 1 } });
+		const { response } = await deliver(
+			{ ...webhookCases[0], signature: (body) => signBody(SECRET, body) },
+			env.credentials().vlmRunApi,
+			SECRET,
+		);
+		expect(response.workflowData?.[0]?.[0]?.json).toMatchObject({
+			status: 'completed',
+			response: { total: 1 },
+		});
 	});
 });

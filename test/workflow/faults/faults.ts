@@ -12,13 +12,21 @@ const MARKER = /#vlmrun-fault-file-(\d+)#/;
 /** A small PNG (the receipt fixture) carrying its number after the image data, so requests can be traced back to it. */
 export function numberedPng(n: number): BinaryInput {
 	const { data } = fixture('receipt.png');
-	return { data: Buffer.concat([data as Buffer, Buffer.from(`#vlmrun-fault-file-${n}#`)]), fileName: `file-${n}.png`, mimeType: 'image/png' };
+	return {
+		data: Buffer.concat([data as Buffer, Buffer.from(`#vlmrun-fault-file-${n}#`)]),
+		fileName: `file-${n}.png`,
+		mimeType: 'image/png',
+	};
 }
 
 /** A tiny PDF (the invoice fixture) with its number in a trailing comment. */
 export function numberedPdf(n: number): BinaryInput {
 	const { data } = fixture('invoice-1.pdf');
-	return { data: Buffer.concat([data as Buffer, Buffer.from(`\n%#vlmrun-fault-file-${n}#\n`)]), fileName: `file-${n}.pdf`, mimeType: 'application/pdf' };
+	return {
+		data: Buffer.concat([data as Buffer, Buffer.from(`\n%#vlmrun-fault-file-${n}#\n`)]),
+		fileName: `file-${n}.pdf`,
+		mimeType: 'application/pdf',
+	};
 }
 
 /** The file number an inline image of a generate request carries, if any. */
@@ -61,10 +69,13 @@ export function watchProcess(): ProcessWatch {
 
 /** Every text of an error item, or of a node error, that could betray a programming error. */
 export function errorTexts(value: unknown): string {
-	return JSON.stringify(value, (_key, field: unknown) => (field instanceof Error ? { ...field, message: field.message, stack: field.stack } : field));
+	return JSON.stringify(value, (_key, field: unknown) =>
+		field instanceof Error ? { ...field, message: field.message, stack: field.stack } : field,
+	);
 }
 
-export const PROGRAMMING_ERRORS = /TypeError|ReferenceError|RangeError|SyntaxError|Cannot read propert|is not a function|undefined \(reading/;
+export const PROGRAMMING_ERRORS =
+	/TypeError|ReferenceError|RangeError|SyntaxError|Cannot read propert|is not a function|undefined \(reading/;
 
 /** Prediction ids named anywhere in an output item (summary, error message, details). */
 export function idsIn(item: INodeExecutionData): string[] {

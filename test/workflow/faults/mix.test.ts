@@ -48,7 +48,12 @@ beforeAll(async () => {
 	items = [];
 	for (let n = 0; n < FILES; n++) {
 		const file = isPdf(n) ? numberedPdf(n) : numberedPng(n);
-		items.push(await createBinaryItem({ data: file }, { n, domain: n === FAILING_FILE ? 'emulator.fail' : 'document.receipt' }));
+		items.push(
+			await createBinaryItem(
+				{ data: file },
+				{ n, domain: n === FAILING_FILE ? 'emulator.fail' : 'document.receipt' },
+			),
+		);
 	}
 });
 
@@ -62,7 +67,9 @@ afterEach(() => {
 	env.emulator.configure({ faultMix: null });
 });
 
-async function extractAll(continueOnFail: boolean): Promise<WorkflowRunResult & { items: INodeExecutionData[] }> {
+async function extractAll(
+	continueOnFail: boolean,
+): Promise<WorkflowRunResult & { items: INodeExecutionData[] }> {
 	const node = vlmNode(
 		'vlmRunRequest',
 		{
@@ -73,7 +80,11 @@ async function extractAll(continueOnFail: boolean): Promise<WorkflowRunResult & 
 		},
 		continueOnFail ? { onError: 'continueRegularOutput' } : {},
 	);
-	return await runNode(node, { nodeTypes: [VlmRunRequest], inputItems: items, credentials: env.credentials() });
+	return await runNode(node, {
+		nodeTypes: [VlmRunRequest],
+		inputItems: items,
+		credentials: env.credentials(),
+	});
 }
 
 /** The prediction ids the node polled, from the emulator's request log. */
@@ -109,21 +120,32 @@ describe('Extract under the fault mix, 500 files', () => {
 				expect((item.json.vlmrun as IDataObject).fileName).toBe(name);
 				expect((item.json.vlmrun as IDataObject).status).toBe('completed');
 			} else {
-				expect(item.json).toEqual({ error: expect.any(String), details: expect.stringContaining(`File "${name}"`) });
+				expect(item.json).toEqual({
+					error: expect.any(String),
+					details: expect.stringContaining(`File "${name}"`),
+				});
 			}
 		});
 		// The forced failure and (with this seed, about 1 %) the mix's own failing jobs.
 		expect(failures.length).toBeGreaterThanOrEqual(1);
-		expect(result.items[FAILING_FILE].json.error).toMatch(/^VLM Run could not finish prediction [0-9a-f-]{36}$/);
+		expect(result.items[FAILING_FILE].json.error).toMatch(
+			/^VLM Run could not finish prediction [0-9a-f-]{36}$/,
+		);
 		for (const failure of failures) {
 			expect(failure.json.error).toMatch(/^VLM Run could not finish prediction [0-9a-f-]{36}$/);
-			expect(failure.json.details).toMatch(/VLM Run said: .+ the prediction ID is [0-9a-f-]{36}\.$/);
+			expect(failure.json.details).toMatch(
+				/VLM Run said: .+ the prediction ID is [0-9a-f-]{36}\.$/,
+			);
 		}
 
 		// No job twice: every output names exactly one prediction, no two outputs the same one, and
 		// the emulator created exactly as many predictions as there are files (each generate call was
 		// eventually accepted, once) and as the node polled.
-		const ids = result.items.map((item) => (item.json.error === undefined ? [(item.json.vlmrun as IDataObject).predictionId as string] : idsIn(item)));
+		const ids = result.items.map((item) =>
+			item.json.error === undefined
+				? [(item.json.vlmrun as IDataObject).predictionId as string]
+				: idsIn(item),
+		);
 		expect(ids.every((list) => list.length === 1)).toBe(true);
 		const distinct = new Set(ids.flat());
 		expect(distinct.size).toBe(FILES);
@@ -140,13 +162,28 @@ describe('Extract under the fault mix, 500 files', () => {
 			const n = fileNumberOfGenerate(request.body) as number;
 			perFile.set(n, (perFile.get(n) ?? 0) + 1);
 		}
-		expect([...perFile.keys()].sort((a, b) => a - b)).toEqual(items.map((_, n) => n).filter((n) => !isPdf(n)));
-		const documentGenerates = env.emulator.requests({ method: 'POST', path: '/document/generate' }).length;
+		expect([...perFile.keys()].sort((a, b) => a - b)).toEqual(
+			items.map((_, n) => n).filter((n) => !isPdf(n)),
+		);
+		const documentGenerates = env.emulator.requests({
+			method: 'POST',
+			path: '/document/generate',
+		}).length;
 		const retriedGenerates = generates.length + documentGenerates - FILES;
 		// … and each PDF was uploaded exactly once: a 429 on the upload route comes before its body is read.
-		const uploads = env.emulator.requests({ method: 'POST', path: '/files' }).filter((request) => request.body !== null);
-		expect(uploads.map((request) => ((request.body as IDataObject).files as IDataObject[])[0].filename).sort()).toEqual(
-			items.map((_, n) => n).filter(isPdf).map((n) => `file-${n}.pdf`).sort(),
+		const uploads = env.emulator
+			.requests({ method: 'POST', path: '/files' })
+			.filter((request) => request.body !== null);
+		expect(
+			uploads
+				.map((request) => ((request.body as IDataObject).files as IDataObject[])[0].filename)
+				.sort(),
+		).toEqual(
+			items
+				.map((_, n) => n)
+				.filter(isPdf)
+				.map((n) => `file-${n}.pdf`)
+				.sort(),
 		);
 		expect(jobsAfter.uploads - jobsBefore.uploads).toBe(FILES / 10);
 
@@ -167,7 +204,9 @@ describe('Extract under the fault mix, 500 files', () => {
 		expect(result.status).toBe('error');
 		const error = result.nodeError('VLM Run') as unknown as IDataObject & { context?: IDataObject };
 		expect(error.message).toMatch(/^VLM Run could not finish prediction [0-9a-f-]{36}$/);
-		expect(error.description).toMatch(/^VLM Run said: .+ Check the input file and parameters; the prediction ID is [0-9a-f-]{36}\.$/);
+		expect(error.description).toMatch(
+			/^VLM Run said: .+ Check the input file and parameters; the prediction ID is [0-9a-f-]{36}\.$/,
+		);
 		const itemIndex = error.context?.itemIndex as number;
 		expect(itemIndex).toEqual(expect.any(Number));
 		expect(itemIndex).toBeGreaterThanOrEqual(0);

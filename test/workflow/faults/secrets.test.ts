@@ -15,7 +15,13 @@ import { VlmRunChat } from '../../../nodes/VlmRun/VlmRunChat.node';
 import { VlmRunExecution } from '../../../nodes/VlmRun/VlmRunExecution.node';
 import { VlmRunRequest } from '../../../nodes/VlmRun/VlmRunRequest.node';
 import { signBody } from '../../emulator';
-import { createBinaryItem, getEnvironment, runNode, type RunOptions, type WorkflowNode } from '../harness';
+import {
+	createBinaryItem,
+	getEnvironment,
+	runNode,
+	type RunOptions,
+	type WorkflowNode,
+} from '../harness';
 import { useEmulator, vlmNode } from '../vlmrun';
 import { numberedPdf, numberedPng, watchProcess } from './faults';
 import { deliver, type CallbackAnswer } from './webhook';
@@ -26,8 +32,15 @@ const API_KEY = 'vlm_sentinel_key_for_the_secret_scan';
 const WEBHOOK_SECRET = 'whsec_sentinel_for_the_secret_scan';
 const SECRETS = [API_KEY, WEBHOOK_SECRET];
 
-const env = useEmulator({ apiKeys: [API_KEY], webhookSecret: WEBHOOK_SECRET, jobMode: 'time', jobDurationMs: 50 });
-const credentials = () => ({ vlmRunApi: { apiKey: API_KEY, baseUrl: env.emulator.baseUrl, webhookSecret: WEBHOOK_SECRET } });
+const env = useEmulator({
+	apiKeys: [API_KEY],
+	webhookSecret: WEBHOOK_SECRET,
+	jobMode: 'time',
+	jobDurationMs: 50,
+});
+const credentials = () => ({
+	vlmRunApi: { apiKey: API_KEY, baseUrl: env.emulator.baseUrl, webhookSecret: WEBHOOK_SECRET },
+});
 
 // ---- capture everything that is printed or logged ----
 const captured: string[] = [];
@@ -47,7 +60,11 @@ function tap<T extends object>(target: T, method: keyof T & string) {
 function safeJson(value: unknown): string {
 	try {
 		return JSON.stringify(value, (_key, field: unknown) =>
-			field instanceof Error ? { ...field, message: field.message, stack: field.stack } : typeof field === 'bigint' ? String(field) : field,
+			field instanceof Error
+				? { ...field, message: field.message, stack: field.stack }
+				: typeof field === 'bigint'
+					? String(field)
+					: field,
 		);
 	} catch {
 		return String(value);
@@ -62,7 +79,8 @@ beforeAll(async () => {
 	const { Logger } = coreRequire('@n8n/backend-common') as { Logger: unknown };
 	const logger = Container.get<Record<string, unknown>>(Logger);
 	for (const level of ['error', 'warn', 'info', 'debug']) tap(logger, level);
-	for (const level of ['log', 'info', 'warn', 'error', 'debug']) tap(console, level as keyof Console & string);
+	for (const level of ['log', 'info', 'warn', 'error', 'debug'])
+		tap(console, level as keyof Console & string);
 	tap(process.stdout, 'write');
 	tap(process.stderr, 'write');
 });
@@ -107,8 +125,20 @@ afterEach(() => {
 const watch = watchProcess();
 afterAll(() => watch.stop());
 
-async function run(type: string, nodeType: RunOptions['nodeTypes'], parameters: INodeParameters, inputItems: INodeExecutionData[], extra: Partial<WorkflowNode> = {}, options: Partial<RunOptions> = {}) {
-	const result = await runNode(vlmNode(type, parameters, extra), { nodeTypes: nodeType, inputItems, credentials: credentials(), ...options });
+async function run(
+	type: string,
+	nodeType: RunOptions['nodeTypes'],
+	parameters: INodeParameters,
+	inputItems: INodeExecutionData[],
+	extra: Partial<WorkflowNode> = {},
+	options: Partial<RunOptions> = {},
+) {
+	const result = await runNode(vlmNode(type, parameters, extra), {
+		nodeTypes: nodeType,
+		inputItems,
+		credentials: credentials(),
+		...options,
+	});
 	outputs.push(result.runData, result.error, result.status);
 	return result;
 }
@@ -118,15 +148,32 @@ const domain = (value: string) => ({ __rl: true, mode: 'id', value });
 describe('Secrets never leave the credential', () => {
 	it('runs Extract under the fault mix with continue on fail', async () => {
 		env.emulator.configure({
-			faultMix: { seed: 3, rate429: 0.1, rate503Reads: 0.05, rateResetReads: 0.02, rateJobFail: 0.05, malformedOnce: true, retryAfterSeconds: 0.2 },
+			faultMix: {
+				seed: 3,
+				rate429: 0.1,
+				rate503Reads: 0.05,
+				rateResetReads: 0.02,
+				rateJobFail: 0.05,
+				malformedOnce: true,
+				retryAfterSeconds: 0.2,
+			},
 		});
 		const items = await Promise.all(
-			Array.from({ length: 40 }, async (_, n) => await createBinaryItem({ data: n % 4 === 3 ? numberedPdf(n) : numberedPng(n) })),
+			Array.from(
+				{ length: 40 },
+				async (_, n) =>
+					await createBinaryItem({ data: n % 4 === 3 ? numberedPdf(n) : numberedPng(n) }),
+			),
 		);
 		const result = await run(
 			'vlmRunRequest',
 			[VlmRunRequest],
-			{ resource: 'prediction', operation: 'extract', domain: domain('document.receipt'), options: { maxConcurrency: 20 } },
+			{
+				resource: 'prediction',
+				operation: 'extract',
+				domain: domain('document.receipt'),
+				options: { maxConcurrency: 20 },
+			},
 			items,
 			{ onError: 'continueRegularOutput' },
 		);
@@ -135,21 +182,73 @@ describe('Secrets never leave the credential', () => {
 
 	it('fails Extract without continue on fail, and on unknown ids', async () => {
 		const item = await createBinaryItem({ data: numberedPdf(1) });
-		expect((await run('vlmRunRequest', [VlmRunRequest], { resource: 'prediction', operation: 'extract', domain: domain('emulator.fail') }, [item])).status).toBe('error');
+		expect(
+			(
+				await run(
+					'vlmRunRequest',
+					[VlmRunRequest],
+					{ resource: 'prediction', operation: 'extract', domain: domain('emulator.fail') },
+					[item],
+				)
+			).status,
+		).toBe('error');
 		const unknown = { json: { id: '00000000-0000-4000-8000-000000000000' } };
-		expect((await run('vlmRunRequest', [VlmRunRequest], { resource: 'prediction', operation: 'get', predictionId: '={{ $json.id }}' }, [unknown])).status).toBe('error');
-		expect((await run('vlmRunExecution', [VlmRunExecution], { resource: 'execution', operation: 'get', executionId: '={{ $json.id }}' }, [unknown])).status).toBe('error');
+		expect(
+			(
+				await run(
+					'vlmRunRequest',
+					[VlmRunRequest],
+					{ resource: 'prediction', operation: 'get', predictionId: '={{ $json.id }}' },
+					[unknown],
+				)
+			).status,
+		).toBe('error');
+		expect(
+			(
+				await run(
+					'vlmRunExecution',
+					[VlmRunExecution],
+					{ resource: 'execution', operation: 'get', executionId: '={{ $json.id }}' },
+					[unknown],
+				)
+			).status,
+		).toBe('error');
 		env.emulator.injectFault({ method: 'POST', path: '/openai/chat/completions', status: 503 });
-		const chatItem = { json: { sessionId: 'c7d1e2f3-a4b5-4c6d-8e9f-0a1b2c3d4e5f', action: 'sendMessage', chatInput: 'Hi' } };
-		expect((await run('vlmRunChat', [VlmRunChat], { resource: 'chat', operation: 'message' }, [chatItem])).status).toBe('error');
+		const chatItem = {
+			json: {
+				sessionId: 'c7d1e2f3-a4b5-4c6d-8e9f-0a1b2c3d4e5f',
+				action: 'sendMessage',
+				chatInput: 'Hi',
+			},
+		};
+		expect(
+			(
+				await run('vlmRunChat', [VlmRunChat], { resource: 'chat', operation: 'message' }, [
+					chatItem,
+				])
+			).status,
+		).toBe('error');
 	});
 
 	it('runs Execution and Chat', async () => {
 		const item = await createBinaryItem({ data: numberedPdf(2) });
-		const execution = await run('vlmRunExecution', [VlmRunExecution], { resource: 'execution', operation: 'run', prompt: 'Summarise the file.' }, [item]);
+		const execution = await run(
+			'vlmRunExecution',
+			[VlmRunExecution],
+			{ resource: 'execution', operation: 'run', prompt: 'Summarise the file.' },
+			[item],
+		);
 		expect(execution.status).toBe('success');
-		const chatItem = { json: { sessionId: 'c7d1e2f3-a4b5-4c6d-8e9f-0a1b2c3d4e5f', action: 'sendMessage', chatInput: 'What is in the file?' } };
-		const chat = await run('vlmRunChat', [VlmRunChat], { resource: 'chat', operation: 'message' }, [chatItem]);
+		const chatItem = {
+			json: {
+				sessionId: 'c7d1e2f3-a4b5-4c6d-8e9f-0a1b2c3d4e5f',
+				action: 'sendMessage',
+				chatInput: 'What is in the file?',
+			},
+		};
+		const chat = await run('vlmRunChat', [VlmRunChat], { resource: 'chat', operation: 'message' }, [
+			chatItem,
+		]);
 		expect(chat.status).toBe('success');
 	});
 
@@ -158,21 +257,35 @@ describe('Secrets never leave the credential', () => {
 		const waiting = await run(
 			'vlmRunRequest',
 			[VlmRunRequest],
-			{ resource: 'prediction', operation: 'extract', domain: domain('document.invoice'), completion: 'waitForCallback' },
+			{
+				resource: 'prediction',
+				operation: 'extract',
+				domain: domain('document.invoice'),
+				completion: 'waitForCallback',
+			},
 			[item],
 			{},
 			{ instanceBaseUrl: callbackBase },
 		);
 		expect(waiting.status).toBe('waiting');
 		const deadline = Date.now() + 10_000;
-		while (received.length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+		while (received.length === 0 && Date.now() < deadline)
+			await new Promise((resolve) => setTimeout(resolve, 20));
 		const [callback] = received;
 		expect(callback.headers['x-vlmrun-signature']).toBe(signBody(WEBHOOK_SECRET, callback.body));
 		outputs.push(received);
 
 		const answers: CallbackAnswer[] = [
-			await deliver({ body: callback.body, signature: () => callback.headers['x-vlmrun-signature'] as string }, credentials().vlmRunApi, WEBHOOK_SECRET),
-			await deliver({ body: callback.body, signature: (body) => signBody('whsec_forged', body) }, credentials().vlmRunApi, WEBHOOK_SECRET),
+			await deliver(
+				{ body: callback.body, signature: () => callback.headers['x-vlmrun-signature'] as string },
+				credentials().vlmRunApi,
+				WEBHOOK_SECRET,
+			),
+			await deliver(
+				{ body: callback.body, signature: (body) => signBody('whsec_forged', body) },
+				credentials().vlmRunApi,
+				WEBHOOK_SECRET,
+			),
 		];
 		expect(answers[0].response.workflowData?.[0]).toHaveLength(1);
 		expect(answers[1].status).toBe(401);
@@ -180,7 +293,10 @@ describe('Secrets never leave the credential', () => {
 	});
 
 	it('finds neither the API key nor the webhook secret in outputs, errors, logs or the emulator logs', () => {
-		const emulatorLogs = safeJson({ requests: emulatorRequests, deliveries: env.emulator.webhookDeliveries() });
+		const emulatorLogs = safeJson({
+			requests: emulatorRequests,
+			deliveries: env.emulator.webhookDeliveries(),
+		});
 		const haystacks: Record<string, string> = {
 			'outputs and errors': safeJson(outputs),
 			'logs and console': captured.join('\n'),
@@ -193,10 +309,19 @@ describe('Secrets never leave the credential', () => {
 		expect(haystacks['logs and console']).toMatch(/\[workflow \d+\] VLM Run →/);
 		const apiCalls = emulatorRequests;
 		expect(apiCalls.length).toBeGreaterThan(80);
-		for (const call of apiCalls.filter((request) => request.base !== '')) expect(call.headers.authorization).toBe('Bearer ***');
-		expect(env.emulator.webhookDeliveries().some((delivery) => delivery.signature?.startsWith('sha256='))).toBe(true);
+		for (const call of apiCalls.filter((request) => request.base !== ''))
+			expect(call.headers.authorization).toBe('Bearer ***');
+		expect(
+			env.emulator
+				.webhookDeliveries()
+				.some((delivery) => delivery.signature?.startsWith('sha256=')),
+		).toBe(true);
 
-		const hits = Object.entries(haystacks).flatMap(([where, text]) => SECRETS.filter((secret) => text.includes(secret)).map((secret) => `${where}: ${secret.slice(0, 12)}…`));
+		const hits = Object.entries(haystacks).flatMap(([where, text]) =>
+			SECRETS.filter((secret) => text.includes(secret)).map(
+				(secret) => `${where}: ${secret.slice(0, 12)}…`,
+			),
+		);
 		expect(hits).toEqual([]);
 		expect(watch.unhandledRejections).toEqual([]);
 	});

@@ -46,11 +46,20 @@ export async function deliver(
 		credentials: { vlmRunApi: { id: 'cred-1', name: 'VLM Run' } },
 	};
 	const nodeTypes = new HarnessNodeTypes([VlmRunTrigger]);
-	const workflow = new Workflow({ id: 'webhookCase', nodes: [node], connections: {}, active: true, nodeTypes });
+	const workflow = new Workflow({
+		id: 'webhookCase',
+		nodes: [node],
+		connections: {},
+		active: true,
+		nodeTypes,
+	});
 	const signature = callback.signature(callback.body);
 	const request = {
 		method: 'POST',
-		headers: { 'content-type': 'application/json', ...(signature ? { 'x-vlmrun-signature': signature } : {}) },
+		headers: {
+			'content-type': 'application/json',
+			...(signature ? { 'x-vlmrun-signature': signature } : {}),
+		},
 		rawBody: Buffer.from(callback.body),
 		body: {},
 		params: {},
@@ -68,7 +77,9 @@ export async function deliver(
 		},
 	};
 	const additionalData = {
-		credentialsHelper: new HarnessCredentialsHelper([new VlmRunApi()], { vlmRunApi: { ...credential, webhookSecret } }),
+		credentialsHelper: new HarnessCredentialsHelper([new VlmRunApi()], {
+			vlmRunApi: { ...credential, webhookSecret },
+		}),
 		httpRequest: request,
 		httpResponse: response,
 		variables: {},
@@ -80,11 +91,24 @@ export async function deliver(
 		httpMethod: 'POST',
 		node: node.name,
 		path: 'webhook',
-		webhookDescription: { name: 'default', httpMethod: 'POST', path: 'webhook', responseMode: 'onReceived' },
+		webhookDescription: {
+			name: 'default',
+			httpMethod: 'POST',
+			path: 'webhook',
+			responseMode: 'onReceived',
+		},
 		workflowId: workflow.id,
 		workflowExecuteAdditionalData: additionalData,
 	};
-	const context = new WebhookContext(workflow, node, additionalData, 'webhook', webhookData, [], null);
+	const context = new WebhookContext(
+		workflow,
+		node,
+		additionalData,
+		'webhook',
+		webhookData,
+		[],
+		null,
+	);
 	const nodeType = nodeTypes.getByNameAndVersion(node.type, 1);
 	const webhook = nodeType.webhook as NonNullable<typeof nodeType.webhook>;
 	const responseData = await webhook.call(context);

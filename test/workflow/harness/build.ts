@@ -54,9 +54,15 @@ export function buildNodes(
 		let credentials: INodeCredentials | undefined = spec.credentials;
 		if (!credentials) {
 			for (const declared of description.credentials ?? []) {
-				if (opts.credentials?.[declared.name] !== undefined && credentialTypeNames.has(declared.name)) {
+				if (
+					opts.credentials?.[declared.name] !== undefined &&
+					credentialTypeNames.has(declared.name)
+				) {
 					credentials ??= {};
-					credentials[declared.name] = { id: `${declared.name}-1`, name: `${declared.name} account` };
+					credentials[declared.name] = {
+						id: `${declared.name}-1`,
+						name: `${declared.name} account`,
+					};
 				}
 			}
 		}

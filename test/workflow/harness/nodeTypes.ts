@@ -37,7 +37,11 @@ function instantiate(input: NodeTypeInput): INodeType | IVersionedNodeType {
 }
 
 function descriptionOf(nodeType: INodeType | IVersionedNodeType) {
-	return nodeType.description as { name: string; version?: number | number[]; defaultVersion?: number };
+	return nodeType.description as {
+		name: string;
+		version?: number | number[];
+		defaultVersion?: number;
+	};
 }
 
 function defaultVersionOf(nodeType: INodeType | IVersionedNodeType): number {

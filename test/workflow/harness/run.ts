@@ -94,7 +94,9 @@ export function startWorkflow(opts: RunOptions): RunningWorkflow {
 			if (DEBUG) {
 				const items = (taskData.data?.main ?? []).map((output) => output?.length ?? 0);
 				const error = taskData.error ? `: ${taskData.error.message}` : '';
-				console.log(`[workflow ${executionId}] ${nodeName} → ${taskData.executionStatus} items=${JSON.stringify(items)}${error}`);
+				console.log(
+					`[workflow ${executionId}] ${nodeName} → ${taskData.executionStatus} items=${JSON.stringify(items)}${error}`,
+				);
 			}
 		});
 		hooks.addHandler('workflowExecuteAfter', (fullRunData) => finished.resolve(fullRunData));
@@ -164,7 +166,9 @@ export function startWorkflow(opts: RunOptions): RunningWorkflow {
 			if (!tasks?.[runIndex]) {
 				throw new UnexpectedError(
 					`Node "${nodeName}" has no run ${runIndex} (ran: ${Object.keys(runData).join(', ') || 'nothing'})` +
-						(run.data.resultData.error ? `; workflow error: ${run.data.resultData.error.message}` : ''),
+						(run.data.resultData.error
+							? `; workflow error: ${run.data.resultData.error.message}`
+							: ''),
 				);
 			}
 			return tasks[runIndex];

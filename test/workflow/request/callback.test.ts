@@ -23,13 +23,21 @@ function extract(parameters: IDataObject = {}) {
 }
 
 const invoices = async () =>
-	await Promise.all(['invoice-1.pdf', 'invoice-2.pdf'].map(async (name) => await createBinaryItem({ data: fixture(name) })));
+	await Promise.all(
+		['invoice-1.pdf', 'invoice-2.pdf'].map(
+			async (name) => await createBinaryItem({ data: fixture(name) }),
+		),
+	);
 
 describe('Wait for Callback', () => {
 	it('submits every file with the resume URL and puts the execution to wait until the timeout', async () => {
 		env.emulator.configure({ jobMode: 'manual' });
 		const started = Date.now();
-		const result = await runNode(extract({ callbackTimeout: 30 }), { nodeTypes, inputItems: await invoices(), credentials: env.credentials() });
+		const result = await runNode(extract({ callbackTimeout: 30 }), {
+			nodeTypes,
+			inputItems: await invoices(),
+			credentials: env.credentials(),
+		});
 		expect(result.status).toBe('waiting');
 		const waitTill = result.run.waitTill?.getTime() ?? 0;
 		expect(waitTill).toBeGreaterThanOrEqual(started + 30 * 60_000);
@@ -38,35 +46,59 @@ describe('Wait for Callback', () => {
 		const submitted = env.emulator.requests({ method: 'POST', path: '/document/generate' });
 		expect(submitted).toHaveLength(2);
 		for (const call of submitted) {
-			expect((call.body as IDataObject).callback_url).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:5678/webhook-waiting/${result.executionId}\\b`));
+			expect((call.body as IDataObject).callback_url).toMatch(
+				new RegExp(`^http://127\\.0\\.0\\.1:5678/webhook-waiting/${result.executionId}\\b`),
+			);
 		}
 		// While waiting, the node shows the pending predictions, one per input item.
 		expect(result.items.map((item) => [item.json.status, item.pairedItem])).toEqual([
 			['pending', { item: 0 }],
 			['pending', { item: 1 }],
 		]);
-		const stored = result.run.data.executionData?.contextData['node:VLM Run']?.vlmrunCallbacks as string;
-		expect(JSON.parse(stored).map((slot: IDataObject) => (slot.job as IDataObject).id)).toEqual(result.items.map((item) => item.json.id));
+		const stored = result.run.data.executionData?.contextData['node:VLM Run']
+			?.vlmrunCallbacks as string;
+		expect(JSON.parse(stored).map((slot: IDataObject) => (slot.job as IDataObject).id)).toEqual(
+			result.items.map((item) => item.json.id),
+		);
 	});
 
 	it('does not wait when every job has finished by the time all are submitted, and outputs what Wait for Result would', async () => {
 		env.emulator.configure({ jobMode: 'polls', pollsToComplete: 1 });
-		const result = await runNode(extract(), { nodeTypes, inputItems: await invoices(), credentials: env.credentials() });
+		const result = await runNode(extract(), {
+			nodeTypes,
+			inputItems: await invoices(),
+			credentials: env.credentials(),
+		});
 		expect(result.status).toBe('success');
 		expect(result.run.waitTill).toBeUndefined();
-		const polled = await runNode(extract({ completion: 'waitForResult' }), { nodeTypes, inputItems: await invoices(), credentials: env.credentials() });
-		const strip = ({ vlmrun, ...data }: IDataObject) => [data, Object.keys(vlmrun as IDataObject).sort()];
-		expect(result.items.map((item) => strip(item.json))).toEqual(polled.items.map((item) => strip(item.json)));
-		expect(result.items.map((item) => (item.json.vlmrun as IDataObject).status)).toEqual(['completed', 'completed']);
+		const polled = await runNode(extract({ completion: 'waitForResult' }), {
+			nodeTypes,
+			inputItems: await invoices(),
+			credentials: env.credentials(),
+		});
+		const strip = ({ vlmrun, ...data }: IDataObject) => [
+			data,
+			Object.keys(vlmrun as IDataObject).sort(),
+		];
+		expect(result.items.map((item) => strip(item.json))).toEqual(
+			polled.items.map((item) => strip(item.json)),
+		);
+		expect(result.items.map((item) => (item.json.vlmrun as IDataObject).status)).toEqual([
+			'completed',
+			'completed',
+		]);
 	});
 
 	it('fails the node, naming the prediction, when a job has already failed before the wait', async () => {
 		env.emulator.configure({ jobMode: 'polls', pollsToComplete: 1 });
-		const result = await runNode(extract({ domain: { __rl: true, mode: 'id', value: 'emulator.fail' } }), {
-			nodeTypes,
-			inputItems: [await createBinaryItem({ data: fixture('invoice-1.pdf') })],
-			credentials: env.credentials(),
-		});
+		const result = await runNode(
+			extract({ domain: { __rl: true, mode: 'id', value: 'emulator.fail' } }),
+			{
+				nodeTypes,
+				inputItems: [await createBinaryItem({ data: fixture('invoice-1.pdf') })],
+				credentials: env.credentials(),
+			},
+		);
 		expect(result.status).toBe('error');
 		expect(result.nodeError('VLM Run')?.message).toMatch(/^VLM Run could not finish prediction /);
 	});

@@ -9,7 +9,11 @@ const nodeTypes = [VlmRunRequest];
 const invoice = { __rl: true, mode: 'id', value: 'document.invoice' };
 
 function extract(parameters: IDataObject, extra = {}) {
-	return vlmNode('vlmRunRequest', { resource: 'prediction', operation: 'extract', domain: invoice, ...parameters }, extra);
+	return vlmNode(
+		'vlmRunRequest',
+		{ resource: 'prediction', operation: 'extract', domain: invoice, ...parameters },
+		extra,
+	);
 }
 
 describe('Completion modes', () => {
@@ -28,25 +32,41 @@ describe('Completion modes', () => {
 	it('Submit Only returns the pending prediction at once and passes the callback URL', async () => {
 		const result = await runNode(
 			extract({ completion: 'submitOnly', callbackUrl: 'https://n8n.example.com/webhook/vlmrun' }),
-			{ nodeTypes, inputItems: [await createBinaryItem({ data: fixture('invoice-1.pdf') })], credentials: env.credentials() },
+			{
+				nodeTypes,
+				inputItems: [await createBinaryItem({ data: fixture('invoice-1.pdf') })],
+				credentials: env.credentials(),
+			},
 		);
 		expect(env.emulator.requests({ method: 'GET', path: /^\/predictions\// })).toHaveLength(0);
-		expect(env.emulator.requests({ method: 'POST', path: '/document/generate' })[0].body).toMatchObject({
+		expect(
+			env.emulator.requests({ method: 'POST', path: '/document/generate' })[0].body,
+		).toMatchObject({
 			batch: true,
 			callback_url: 'https://n8n.example.com/webhook/vlmrun',
 		});
-		expect(result.items[0].json).toMatchObject({ id: expect.any(String), status: 'pending', response: null });
+		expect(result.items[0].json).toMatchObject({
+			id: expect.any(String),
+			status: 'pending',
+			response: null,
+		});
 	});
 
 	it('a failed prediction fails the node with VLM Run message and the prediction id', async () => {
-		const result = await runNode(extract({ domain: { __rl: true, mode: 'id', value: 'emulator.fail' } }), {
-			nodeTypes,
-			inputItems: [await createBinaryItem({ data: fixture('invoice-1.pdf') })],
-			credentials: env.credentials(),
-		});
+		const result = await runNode(
+			extract({ domain: { __rl: true, mode: 'id', value: 'emulator.fail' } }),
+			{
+				nodeTypes,
+				inputItems: [await createBinaryItem({ data: fixture('invoice-1.pdf') })],
+				credentials: env.credentials(),
+			},
+		);
 		expect(result.status).toBe('error');
 		const error = result.nodeError('VLM Run');
-		const id = (env.emulator.requests({ method: 'GET', path: /^\/predictions\// })[0].path).split('/').pop();
+		const id = env.emulator
+			.requests({ method: 'GET', path: /^\/predictions\// })[0]
+			.path.split('/')
+			.pop();
 		expect(error?.message).toBe(`VLM Run could not finish prediction ${id}`);
 		expect(error?.description).toMatch(/VLM Run said: .+/);
 	});
@@ -70,28 +90,49 @@ describe('Completion modes', () => {
 			await createBinaryItem({ data: fixture('contract.pdf') }, { domain: 'document.invoice' }),
 		];
 		const result = await runNode(
-			extract({ domain: { __rl: true, mode: 'id', value: '={{ $json.domain }}' } }, { onError: 'continueRegularOutput' }),
+			extract(
+				{ domain: { __rl: true, mode: 'id', value: '={{ $json.domain }}' } },
+				{ onError: 'continueRegularOutput' },
+			),
 			{ nodeTypes, inputItems: items, credentials: env.credentials() },
 		);
 		expect(result.status).toBe('success');
 		expect(result.items).toHaveLength(3);
-		expect(result.items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+		expect(result.items.map((item) => item.pairedItem)).toEqual([
+			{ item: 0 },
+			{ item: 1 },
+			{ item: 2 },
+		]);
 		expect(result.items[0].json.invoice_id).toBeDefined();
 		expect(String(result.items[1].json.error)).toMatch(/^VLM Run could not finish prediction /);
 		expect(result.items[1].json).toEqual({
 			error: expect.stringMatching(/^VLM Run could not finish prediction /),
-			details: expect.stringMatching(/^File "invoice-2\.pdf" \(binary field "data"\): VLM Run said: /),
+			details: expect.stringMatching(
+				/^File "invoice-2\.pdf" \(binary field "data"\): VLM Run said: /,
+			),
 		});
 		expect(result.items[2].json.invoice_id).toBeDefined();
 	});
 
 	it('rides out 429 answers with Retry-After and creates each job exactly once', async () => {
-		env.emulator.injectFault({ method: 'POST', path: '/document/generate', status: 429, retryAfter: '1', count: 2 });
+		env.emulator.injectFault({
+			method: 'POST',
+			path: '/document/generate',
+			status: 429,
+			retryAfter: '1',
+			count: 2,
+		});
 		const before = env.emulator.jobsCreated().predictions;
 		const items = await Promise.all(
-			['invoice-1.pdf', 'invoice-2.pdf', 'contract.pdf'].map(async (name) => await createBinaryItem({ data: fixture(name) })),
+			['invoice-1.pdf', 'invoice-2.pdf', 'contract.pdf'].map(
+				async (name) => await createBinaryItem({ data: fixture(name) }),
+			),
 		);
-		const result = await runNode(extract({}), { nodeTypes, inputItems: items, credentials: env.credentials() });
+		const result = await runNode(extract({}), {
+			nodeTypes,
+			inputItems: items,
+			credentials: env.credentials(),
+		});
 		expect(result.status).toBe('success');
 		expect(result.items).toHaveLength(3);
 		expect(env.emulator.requests({ method: 'POST', path: '/document/generate' })).toHaveLength(5);
@@ -101,12 +142,23 @@ describe('Completion modes', () => {
 	it('never sends more generate calls at once than Max Concurrent Requests', async () => {
 		env.emulator.configure({ latencyMs: { 'POST /document/generate': 150 } });
 		const items = await Promise.all(
-			Array.from({ length: 6 }, async () => await createBinaryItem({ data: fixture('invoice-1.pdf') })),
+			Array.from(
+				{ length: 6 },
+				async () => await createBinaryItem({ data: fixture('invoice-1.pdf') }),
+			),
 		);
-		const result = await runNode(extract({ options: { maxConcurrency: 2 } }), { nodeTypes, inputItems: items, credentials: env.credentials() });
+		const result = await runNode(extract({ options: { maxConcurrency: 2 } }), {
+			nodeTypes,
+			inputItems: items,
+			credentials: env.credentials(),
+		});
 		expect(result.items).toHaveLength(6);
 		const calls = env.emulator.requests({ method: 'POST', path: '/document/generate' });
-		const peak = Math.max(...calls.map((call) => calls.filter((other) => other.at <= call.at && call.at < other.at + 150).length));
+		const peak = Math.max(
+			...calls.map(
+				(call) => calls.filter((other) => other.at <= call.at && call.at < other.at + 150).length,
+			),
+		);
 		expect(peak).toBeLessThanOrEqual(2);
 	});
 });

@@ -8,24 +8,43 @@ const env = useEmulator();
 const nodeTypes = [VlmRunRequest];
 
 function extractNode(parameters: IDataObject, extra = {}) {
-	return vlmNode('vlmRunRequest', { resource: 'prediction', operation: 'extract', ...parameters }, extra);
+	return vlmNode(
+		'vlmRunRequest',
+		{ resource: 'prediction', operation: 'extract', ...parameters },
+		extra,
+	);
 }
 
-async function run(parameters: IDataObject, inputItems: Awaited<ReturnType<typeof createBinaryItem>>[], extra = {}) {
-	return await runNode(extractNode(parameters, extra), { nodeTypes, inputItems, credentials: env.credentials() });
+async function run(
+	parameters: IDataObject,
+	inputItems: Awaited<ReturnType<typeof createBinaryItem>>[],
+	extra = {},
+) {
+	return await runNode(extractNode(parameters, extra), {
+		nodeTypes,
+		inputItems,
+		credentials: env.credentials(),
+	});
 }
 
 describe('Extract from binary files', () => {
 	it('uploads a PDF, asks document/generate for the domain and outputs the fields with a vlmrun summary', async () => {
 		const item = await createBinaryItem({ data: fixture('invoice-1.pdf') });
-		const result = await run({ domain: { __rl: true, mode: 'list', value: 'document.invoice' } }, [item]);
+		const result = await run({ domain: { __rl: true, mode: 'list', value: 'document.invoice' } }, [
+			item,
+		]);
 
 		expect(result.status).toBe('success');
 		const [upload] = env.emulator.requests({ method: 'POST', path: '/files' });
 		expect(upload.query.purpose).toBe('assistants');
 		const [generate] = env.emulator.requests({ method: 'POST', path: '/document/generate' });
 		const body = generate.body as IDataObject;
-		expect(body).toMatchObject({ model: 'vlm-1', domain: 'document.invoice', batch: true, metadata: { allow_training: false } });
+		expect(body).toMatchObject({
+			model: 'vlm-1',
+			domain: 'document.invoice',
+			batch: true,
+			metadata: { allow_training: false },
+		});
 		expect(typeof body.file_id).toBe('string');
 		expect(body.url).toBeUndefined();
 		expect(generate.headers['x-client-id']).toMatch(/^n8n-nodes-vlmrun\//);
@@ -43,14 +62,22 @@ describe('Extract from binary files', () => {
 			modality: 'document',
 		});
 		expect((json.vlmrun as IDataObject).predictionId).toBe(
-			(env.emulator.requests({ method: 'GET', path: /^\/predictions\// }).at(-1)?.path ?? '').split('/').pop(),
+			(env.emulator.requests({ method: 'GET', path: /^\/predictions\// }).at(-1)?.path ?? '')
+				.split('/')
+				.pop(),
 		);
 		expect(result.items[0].pairedItem).toEqual({ item: 0 });
 	});
 
 	it('sends images inline as data URLs to image/generate', async () => {
 		const item = await createBinaryItem({ photo: fixture('receipt.png') });
-		await run({ binaryPropertyName: 'photo', domain: { __rl: true, mode: 'id', value: 'document.receipt' } }, [item]);
+		await run(
+			{
+				binaryPropertyName: 'photo',
+				domain: { __rl: true, mode: 'id', value: 'document.receipt' },
+			},
+			[item],
+		);
 
 		expect(env.emulator.requests({ method: 'POST', path: '/files' })).toHaveLength(0);
 		const [generate] = env.emulator.requests({ method: 'POST', path: '/image/generate' });
@@ -62,11 +89,19 @@ describe('Extract from binary files', () => {
 
 	it('turns every attachment of an item into its own prediction and output, in order', async () => {
 		const email = await createBinaryItem(
-			{ attachment_0: fixture('invoice-1.pdf'), attachment_1: fixture('receipt.png'), attachment_2: fixture('memo.mp3') },
+			{
+				attachment_0: fixture('invoice-1.pdf'),
+				attachment_1: fixture('receipt.png'),
+				attachment_2: fixture('memo.mp3'),
+			},
 			{ subject: 'Three files' },
 		);
 		const result = await run(
-			{ binarySelection: 'all', schemaSource: 'fields', fields: { field: [{ name: 'summary', type: 'string' }] } },
+			{
+				binarySelection: 'all',
+				schemaSource: 'fields',
+				fields: { field: [{ name: 'summary', type: 'string' }] },
+			},
 			[email],
 		);
 
@@ -75,8 +110,14 @@ describe('Extract from binary files', () => {
 			'attachment_1',
 			'attachment_2',
 		]);
-		expect(result.items.map((item) => (item.json.vlmrun as IDataObject).modality)).toEqual(['document', 'image', 'audio']);
-		expect(result.items.every((item) => JSON.stringify(item.pairedItem) === JSON.stringify({ item: 0 }))).toBe(true);
+		expect(result.items.map((item) => (item.json.vlmrun as IDataObject).modality)).toEqual([
+			'document',
+			'image',
+			'audio',
+		]);
+		expect(
+			result.items.every((item) => JSON.stringify(item.pairedItem) === JSON.stringify({ item: 0 })),
+		).toBe(true);
 		expect(env.emulator.requests({ method: 'POST', path: '/document/generate' })).toHaveLength(1);
 		expect(env.emulator.requests({ method: 'POST', path: '/image/generate' })).toHaveLength(1);
 		const [audio] = env.emulator.requests({ method: 'POST', path: '/audio/generate' });
@@ -108,9 +149,15 @@ describe('Extract from binary files', () => {
 			},
 			[email],
 		);
-		expect(env.emulator.requests({ method: 'POST', path: '/document/generate' })[0].body).toMatchObject({ domain: 'document.invoice' });
-		expect(env.emulator.requests({ method: 'POST', path: '/image/generate' })[0].body).toMatchObject({ domain: 'document.receipt' });
-		expect(env.emulator.requests({ method: 'POST', path: '/audio/generate' })[0].body).toMatchObject({ domain: 'audio.transcription' });
+		expect(
+			env.emulator.requests({ method: 'POST', path: '/document/generate' })[0].body,
+		).toMatchObject({ domain: 'document.invoice' });
+		expect(
+			env.emulator.requests({ method: 'POST', path: '/image/generate' })[0].body,
+		).toMatchObject({ domain: 'document.receipt' });
+		expect(
+			env.emulator.requests({ method: 'POST', path: '/audio/generate' })[0].body,
+		).toMatchObject({ domain: 'audio.transcription' });
 		expect(result.items.map((item) => (item.json.vlmrun as IDataObject).domain)).toEqual([
 			'document.invoice',
 			'document.receipt',
@@ -124,7 +171,10 @@ describe('Extract from binary files', () => {
 		const item = await createBinaryItem({ data: fixture('invoice-2.pdf') }, { keep: 'me' });
 		const snapshot = JSON.stringify(item);
 		const result = await run(
-			{ domain: { __rl: true, mode: 'id', value: 'document.invoice' }, options: { includeInputBinary: true } },
+			{
+				domain: { __rl: true, mode: 'id', value: 'document.invoice' },
+				options: { includeInputBinary: true },
+			},
 			[item],
 		);
 		expect(JSON.stringify(item)).toBe(snapshot);
@@ -138,7 +188,8 @@ describe('Extract from binary files', () => {
 			{
 				domain: { __rl: true, mode: 'id', value: 'document.invoice' },
 				schemaSource: 'json',
-				jsonSchema: '{"type":"object","properties":{"invoice_id":{"type":"string"},"total":{"type":"number"}}}',
+				jsonSchema:
+					'{"type":"object","properties":{"invoice_id":{"type":"string"},"total":{"type":"number"}}}',
 				options: {
 					confidence: true,
 					grounding: true,
@@ -155,7 +206,10 @@ describe('Extract from binary files', () => {
 		expect(generate.body).toMatchObject({
 			domain: 'document.invoice',
 			config: {
-				json_schema: { type: 'object', properties: { invoice_id: { type: 'string' }, total: { type: 'number' } } },
+				json_schema: {
+					type: 'object',
+					properties: { invoice_id: { type: 'string' }, total: { type: 'number' } },
+				},
 				confidence: true,
 				grounding: true,
 				page_indices: [0, 1, 2, 4],
@@ -166,12 +220,21 @@ describe('Extract from binary files', () => {
 			metadata: { allow_training: true },
 		});
 		const json = result.items[0].json as IDataObject;
-		expect(json.invoice_id_metadata).toMatchObject({ confidence: expect.any(String), bboxes: expect.any(Array) });
+		expect(json.invoice_id_metadata).toMatchObject({
+			confidence: expect.any(String),
+			bboxes: expect.any(Array),
+		});
 	});
 
 	it('can output the full prediction object', async () => {
 		const item = await createBinaryItem({ data: fixture('invoice-1.pdf') });
-		const result = await run({ domain: { __rl: true, mode: 'id', value: 'document.invoice' }, options: { output: 'full' } }, [item]);
+		const result = await run(
+			{
+				domain: { __rl: true, mode: 'id', value: 'document.invoice' },
+				options: { output: 'full' },
+			},
+			[item],
+		);
 		expect(result.items[0].json).toMatchObject({
 			id: expect.any(String),
 			status: 'completed',
@@ -185,25 +248,43 @@ describe('Extract from binary files', () => {
 describe('Extract from URLs', () => {
 	it('sends image URLs through images and other files through url', async () => {
 		const result = await run(
-			{ inputSource: 'url', urls: 'https://files.example.com/a.png, https://files.example.com/b.pdf', domain: { __rl: true, mode: 'id', value: 'document.invoice' } },
+			{
+				inputSource: 'url',
+				urls: 'https://files.example.com/a.png, https://files.example.com/b.pdf',
+				domain: { __rl: true, mode: 'id', value: 'document.invoice' },
+			},
 			[{ json: {} }],
 		);
 		expect(result.items).toHaveLength(2);
-		expect(env.emulator.requests({ method: 'POST', path: '/image/generate' })[0].body).toMatchObject({
+		expect(
+			env.emulator.requests({ method: 'POST', path: '/image/generate' })[0].body,
+		).toMatchObject({
 			images: ['https://files.example.com/a.png'],
 		});
-		expect(env.emulator.requests({ method: 'POST', path: '/document/generate' })[0].body).toMatchObject({
+		expect(
+			env.emulator.requests({ method: 'POST', path: '/document/generate' })[0].body,
+		).toMatchObject({
 			url: 'https://files.example.com/b.pdf',
 		});
-		expect(result.items[1].json.vlmrun).toMatchObject({ url: 'https://files.example.com/b.pdf', modality: 'document' });
+		expect(result.items[1].json.vlmrun).toMatchObject({
+			url: 'https://files.example.com/b.pdf',
+			modality: 'document',
+		});
 	});
 
 	it('uses the chosen modality when the URL has no extension', async () => {
 		await run(
-			{ inputSource: 'url', urls: 'https://files.example.com/download?id=7', modality: 'video', domain: { __rl: true, mode: 'id', value: 'video.transcription' } },
+			{
+				inputSource: 'url',
+				urls: 'https://files.example.com/download?id=7',
+				modality: 'video',
+				domain: { __rl: true, mode: 'id', value: 'video.transcription' },
+			},
 			[{ json: {} }],
 		);
-		expect(env.emulator.requests({ method: 'POST', path: '/video/generate' })[0].body).toMatchObject({
+		expect(
+			env.emulator.requests({ method: 'POST', path: '/video/generate' })[0].body,
+		).toMatchObject({
 			url: 'https://files.example.com/download?id=7',
 			domain: 'video.transcription',
 		});
@@ -216,10 +297,18 @@ describe('Per-item parameters', () => {
 			await createBinaryItem({ data: fixture('invoice-1.pdf') }, { kind: 'document.invoice' }),
 			await createBinaryItem({ data: fixture('contract.pdf') }, { kind: 'document.markdown' }),
 		];
-		const result = await run({ domain: { __rl: true, mode: 'id', value: '={{ $json.kind }}' } }, items);
-		const domains = env.emulator.requests({ method: 'POST', path: '/document/generate' }).map((call) => (call.body as IDataObject).domain);
+		const result = await run(
+			{ domain: { __rl: true, mode: 'id', value: '={{ $json.kind }}' } },
+			items,
+		);
+		const domains = env.emulator
+			.requests({ method: 'POST', path: '/document/generate' })
+			.map((call) => (call.body as IDataObject).domain);
 		expect(domains.sort()).toEqual(['document.invoice', 'document.markdown']);
-		expect(result.items.map((item) => (item.json.vlmrun as IDataObject).domain)).toEqual(['document.invoice', 'document.markdown']);
+		expect(result.items.map((item) => (item.json.vlmrun as IDataObject).domain)).toEqual([
+			'document.invoice',
+			'document.markdown',
+		]);
 		expect(result.items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
 	});
 });
