@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm test`: lint, build, type-check the tests, then the three test layers (unit, workflow inside
+// `npm test`: format check, lint, build, type-check the tests, then the three test layers (unit, workflow inside
 // n8n-core, end to end in a real n8n). Ends with one "N passed, N failed" line over all layers.
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, existsSync } from 'node:fs';
@@ -63,6 +63,7 @@ async function step(name, command, args, after) {
 const npx = (bin, ...args) => ['npx', ['--no-install', bin, ...args]];
 const jestJson = (layer) => ['--json', `--outputFile=${join(results, `${layer}.json`)}`];
 
+await step('format', ...npx('prettier', '--check', '.'));
 await step('lint', ...npx('n8n-node', 'lint'));
 await step('build', 'npm', ['run', '--silent', 'build']);
 await step('typecheck', ...npx('tsc', '-p', 'test/tsconfig.json', '--noEmit'));
