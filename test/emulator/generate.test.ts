@@ -140,8 +140,10 @@ describe('generate and predictions', () => {
 		expect(typeof r.invoice_id).toBe('string');
 		expect(r.invoice_id_metadata).toEqual({
 			confidence: 'hi',
-			bboxes: [{ xywh: [0.1, 0.1, 0.2, 0.05], page: 0 }],
+			bboxes: [{ xywh: [0.6, 0.08, 0.34, 0.045], page: 0 }],
 		});
+		// Fields an invoice does not print stack down the page, each in its own box.
+		expect(r.paid_metadata.bboxes).toEqual([{ xywh: [0.1, 0.25, 0.35, 0.05], page: 0 }]);
 		expect(Object.keys(r).filter((k) => !k.endsWith('_metadata'))).toEqual(
 			Object.keys(json_schema.properties),
 		);

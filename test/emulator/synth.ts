@@ -1,4 +1,5 @@
 import type { JsonSchema } from './domains';
+import { blurryConfidence, fieldBox } from './scans';
 
 /*
  * Builds a plausible instance of a JSON Schema: typed dummy values per property, one element per
@@ -98,16 +99,31 @@ export interface MetadataOptions {
 	grounding?: boolean | null;
 }
 
-/** Adds `<field>_metadata` siblings the way `confidence`/`grounding` do (reference §4.2). */
-export function withFieldMetadata(value: unknown, options: MetadataOptions): unknown {
+/**
+ * Adds `<field>_metadata` siblings the way `confidence`/`grounding` do (reference §4.2): each
+ * field its own box (see scans.ts), spread over the document's pages in field order, and lower
+ * confidence for a blurry scan.
+ */
+export function withFieldMetadata(
+	value: unknown,
+	options: MetadataOptions,
+	scan: { blurry?: boolean; pages?: number } = {},
+): unknown {
 	if (!options.confidence && !options.grounding) return value;
 	if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
 	const out: Record<string, unknown> = {};
-	for (const [key, field] of Object.entries(value)) {
+	const entries = Object.entries(value);
+	const pages = Math.max(1, scan.pages ?? 1);
+	entries.forEach(([key, field], position) => {
 		out[key] = field;
-		const metadata: Record<string, unknown> = { confidence: 'hi' };
-		if (options.grounding) metadata.bboxes = [{ xywh: [0.1, 0.1, 0.2, 0.05], page: 0 }];
+		const metadata: Record<string, unknown> = {
+			confidence: scan.blurry ? blurryConfidence(field) : 'hi',
+		};
+		if (options.grounding) {
+			const page = Math.floor((position * pages) / entries.length);
+			metadata.bboxes = [{ xywh: fieldBox(key, position), page }];
+		}
 		out[`${key}_metadata`] = metadata;
-	}
+	});
 	return out;
 }

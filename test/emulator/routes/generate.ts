@@ -5,6 +5,7 @@ import type { JobSpec } from '../jobs';
 import { created, type Ctx, type Router } from '../router';
 import { GenerateSchema, validate, type GenerateBody } from '../schemas';
 import type { EmulatorState } from '../state';
+import { scanQuality, violateSchema, type ScanQuality } from '../scans';
 import { synthesize, withFieldMetadata } from '../synth';
 import { FAIL_AGENT, findAgent } from './agents';
 import { FAIL_WORD, genericOutput, mentionsFailure, resolveSkills, usage } from './shared';
@@ -91,7 +92,19 @@ interface OutputSource {
 	skills: string[];
 }
 
-function output(modality: Modality, action: Action, input: GenerateBody, source: OutputSource) {
+/** The names, URLs and bytes a generate call reads, for the bad-scan markers of scans.ts. */
+function readScan(state: EmulatorState, input: GenerateBody): ScanQuality {
+	const file = input.file_id ? state.uploadedFile(input.file_id) : undefined;
+	return scanQuality([...(input.images ?? []), input.url, file?.filename, file?.data]);
+}
+
+function output(
+	modality: Modality,
+	action: Action,
+	input: GenerateBody,
+	source: OutputSource,
+	scan: ScanQuality,
+) {
 	const { domain } = source;
 	const known = domain && domain !== FAIL_DOMAIN ? domain : null;
 	if (action === 'schema') {
@@ -102,7 +115,15 @@ function output(modality: Modality, action: Action, input: GenerateBody, source:
 	if (source.schema) response = synthesize(source.schema);
 	else if (known) response = domainOutput(known, elementCount(modality, input));
 	else response = genericOutput(source.label, { skills: source.skills });
-	return withFieldMetadata(response, input.config ?? {});
+	if (scan.invalid)
+		response = violateSchema(
+			response,
+			source.schema ?? (known ? (domainSchema(known) ?? null) : null),
+		);
+	return withFieldMetadata(response, input.config ?? {}, {
+		blurry: scan.blurry,
+		pages: modality === 'document' ? elementCount(modality, input) : 1,
+	});
 }
 
 function handle(ctx: Ctx, modality: Modality, action: Action) {
@@ -116,13 +137,22 @@ function handle(ctx: Ctx, modality: Modality, action: Action) {
 	if (domain && domain !== FAIL_DOMAIN && !DOMAIN_IDS.includes(domain)) throw notFound('Domain');
 	const agent = action === 'execute' ? executeAgent(state, input) : null;
 	const skillNames = skills.map((s) => s.name);
-	const response = output(modality, action, input, {
-		domain,
-		schema:
-			config.json_schema ?? agent?.schema ?? skills.find((s) => s.json_schema)?.json_schema ?? null,
-		label: agent?.name ?? `skills ${skillNames.join(', ')}`,
-		skills: skillNames,
-	});
+	const response = output(
+		modality,
+		action,
+		input,
+		{
+			domain,
+			schema:
+				config.json_schema ??
+				agent?.schema ??
+				skills.find((s) => s.json_schema)?.json_schema ??
+				null,
+			label: agent?.name ?? `skills ${skillNames.join(', ')}`,
+			skills: skillNames,
+		},
+		readScan(state, input),
+	);
 
 	const reason =
 		[
