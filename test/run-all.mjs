@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// `npm test`: format check, lint, build, type-check the tests, then the three test layers (unit, workflow inside
-// n8n-core, end to end in a real n8n). Ends with one "N passed, N failed" line over all layers.
+// `npm test`: format check, lint, build, type-check the tests, then the unit layer, the package checks (packed
+// tarball, README install line, verification scanner lint), the workflow layer inside n8n-core and end to end in a
+// real n8n. Ends with one "N passed, N failed" line over all layers.
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, existsSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -69,6 +70,13 @@ await step('build', 'npm', ['run', '--silent', 'build']);
 await step('typecheck', ...npx('tsc', '-p', 'test/tsconfig.json', '--noEmit'));
 await step('unit', ...npx('jest', '--selectProjects', 'unit', ...jestJson('unit')), {
 	count: () => countJest(join(results, 'unit.json')),
+});
+const packageTests = readdirSync(join(root, 'test', 'package'))
+	.filter((name) => name.endsWith('.test.mjs'))
+	.map((name) => join('test', 'package', name));
+await step('package', process.execPath, ['--test', ...packageTests], {
+	capture: true,
+	count: countNodeTest,
 });
 await step('workflow', process.execPath, ['test/run-workflow-tests.mjs', ...jestJson('workflow')], {
 	count: () => countJest(join(results, 'workflow.json')),
