@@ -8,6 +8,7 @@ import type {
 	IWebhookFunctions,
 } from 'n8n-workflow';
 
+import { fakeResponse } from '../fakeResponse';
 import { testNode } from './fakeContext';
 
 /** A scripted VLM Run API: answers by "METHOD /path" (after the base URL); unknown paths get 404. */
@@ -50,7 +51,7 @@ export interface WebhookSetup {
 export function webhookContext(setup: WebhookSetup) {
 	const sent: string[] = [];
 	const expressions: string[] = [];
-	const response: { status?: number; body?: IDataObject } = {};
+	const { response: responseObject, answer: response } = fakeResponse<IDataObject>();
 	const staticData = setup.staticData ?? {};
 	const ctx = {
 		getNode: () => nodeWith(setup.nodeName ?? 'VLM Run Trigger', setup.secret !== undefined),
@@ -63,16 +64,7 @@ export function webhookContext(setup: WebhookSetup) {
 			rawBody: Buffer.from(setup.body, 'utf8'),
 			headers: setup.headers ?? {},
 		}),
-		getResponseObject: () => ({
-			status(code: number) {
-				response.status = code;
-				return this;
-			},
-			json(body: IDataObject) {
-				response.body = body;
-				return this;
-			},
-		}),
+		getResponseObject: () => responseObject,
 		getNodeParameter: (name: string, fallback: unknown) =>
 			name === 'options' ? (setup.options ?? {}) : fallback,
 		getWorkflowStaticData: () => staticData,

@@ -16,6 +16,7 @@ import type {
 } from 'n8n-workflow';
 
 import { VlmRunApi } from '../../credentials/VlmRunApi.credentials';
+import { fakeResponse } from '../fakeResponse';
 import {
 	HARNESS_WORKFLOW_ID,
 	HarnessCredentialsHelper,
@@ -57,17 +58,7 @@ export async function resumeWaiting(
 		active: true,
 		nodeTypes,
 	});
-	const answer: { status?: number; body?: unknown } = {};
-	const response = {
-		status(code: number) {
-			answer.status = code;
-			return response;
-		},
-		json(body: unknown) {
-			answer.body = body;
-			return response;
-		},
-	};
+	const { response, answer } = fakeResponse();
 	const httpRequest = {
 		method: 'POST',
 		headers: { 'content-type': 'application/json', ...request.headers },

@@ -14,6 +14,7 @@ import type {
 } from 'n8n-workflow';
 
 import { VlmRunApi } from '../../../credentials/VlmRunApi.credentials';
+import { fakeResponse } from '../../fakeResponse';
 import { VlmRunTrigger } from '../../../nodes/VlmRun/VlmRunTrigger.node';
 import { HarnessCredentialsHelper, HarnessNodeTypes } from '../harness';
 
@@ -65,17 +66,7 @@ export async function deliver(
 		params: {},
 		query: {},
 	};
-	const answer: { status?: number; body?: unknown } = {};
-	const response = {
-		status(code: number) {
-			answer.status = code;
-			return response;
-		},
-		json(body: unknown) {
-			answer.body = body;
-			return response;
-		},
-	};
+	const { response, answer } = fakeResponse();
 	const additionalData = {
 		credentialsHelper: new HarnessCredentialsHelper([new VlmRunApi()], {
 			vlmRunApi: { ...credential, webhookSecret },
