@@ -1,11 +1,12 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import {
-	describeFiles,
+	screenFiles,
 	selectBinaryFields,
 	toDataUrl,
 	uploadFile,
 	type InputFile,
+	type ScreenedFiles,
 } from '../shared/binary';
 import { inputError } from '../shared/errors';
 import { detectModality, imageMimeType } from '../shared/media';
@@ -85,10 +86,10 @@ export function definedMessages(ctx: IExecuteFunctions, i: number): ChatMessage[
 	return messages;
 }
 
-/** The item's files to attach, checked (present, not empty) before anything is sent. */
-export async function attachedFiles(ctx: IExecuteFunctions, i: number): Promise<InputFile[]> {
+/** The item's files to attach, checked (present, not empty, a type VLM Run reads) before anything is sent. */
+export async function attachedFiles(ctx: IExecuteFunctions, i: number): Promise<ScreenedFiles> {
 	const selection = ctx.getNodeParameter('binarySelection', i, 'none') as string;
-	if (selection === 'none') return [];
+	if (selection === 'none') return { files: [], skipped: [] };
 	const fields =
 		selection === 'all'
 			? Object.keys(ctx.getInputData()[i]?.binary ?? {})
@@ -98,7 +99,7 @@ export async function attachedFiles(ctx: IExecuteFunctions, i: number): Promise<
 					'fields',
 					ctx.getNodeParameter('binaryPropertyName', i, '') as string,
 				);
-	return await describeFiles(ctx, i, fields);
+	return await screenFiles(ctx, i, fields, 'modality');
 }
 
 /** The URL parts of the user turn; a link VLM Run cannot fetch is rejected here. */

@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 
 import type { InputFile } from '../shared/binary';
 import { requiredText } from '../shared/params';
-import type { Operation } from '../shared/router';
+import { errorItem, type Operation } from '../shared/router';
 import { parseJsonSchema, schemaFromFields, type FieldDefinition } from '../shared/schema';
 import { lookupSkill, readSkills, type SkillReference } from '../shared/skills';
 import { apiRequest, apiStream, TIMEOUTS } from '../shared/transport';
@@ -30,6 +30,8 @@ const CHAT_PATH = '/openai/chat/completions';
 interface ChatPlan extends ReplyOptions {
 	messages: ChatMessage[];
 	files: InputFile[];
+	/** Under continue-on-fail: one error per attachment VLM Run cannot take, output as error items. */
+	rejected: Error[];
 	urls: IDataObject[];
 	skills: SkillReference[];
 	/** Everything of the request body except the messages, whose attachments are uploaded later. */
@@ -86,7 +88,8 @@ function readSettings(
 }
 
 async function prepare(this: IExecuteFunctions, i: number): Promise<ChatPlan> {
-	const files = await attachedFiles(this, i);
+	const attached = await attachedFiles(this, i);
+	const files = attached.files.filter((file) => !file.error);
 	const urls = urlParts(this, i);
 	const messages =
 		this.getNodeParameter('promptSource', i) === 'define'
@@ -99,6 +102,7 @@ async function prepare(this: IExecuteFunctions, i: number): Promise<ChatPlan> {
 	return {
 		messages,
 		files,
+		rejected: attached.files.flatMap((file) => (file.error ? [file.error] : [])),
 		urls,
 		skills,
 		settings: readSettings(this, i, outputFormat, skills, sessionId),
@@ -107,6 +111,7 @@ async function prepare(this: IExecuteFunctions, i: number): Promise<ChatPlan> {
 		sessionId,
 		downloadArtifacts: options.downloadArtifacts !== false,
 		includeCompletion: options.includeCompletion === true,
+		skippedFiles: attached.skipped,
 	};
 }
 
@@ -139,7 +144,10 @@ async function execute(
 					await apiStream.call(this, { ...call, body: { ...body, stream: true } }),
 				)
 			: ((await apiRequest.call(this, { ...call, body })) as IDataObject);
-	return [await replyItem(this, i, completion, plan)];
+	return [
+		await replyItem(this, i, completion, plan),
+		...plan.rejected.map((error) => errorItem(error, { item: i })),
+	];
 }
 
 export const message: Operation<ChatPlan> = { description, prepare, execute };

@@ -3,6 +3,7 @@ import type { INodeProperties } from 'n8n-workflow';
 import {
 	maxConcurrencyOption,
 	schemaSourceProperties,
+	skipUnsupportedOption,
 	toolsetsProperty,
 } from '../shared/descriptions';
 import { skillsProperty } from '../shared/skills';
@@ -119,6 +120,7 @@ export const messageProperties: INodeProperties[] = [
 				description: 'The longest answer, in tokens',
 			},
 			maxConcurrencyOption,
+			skipUnsupportedOption,
 			{
 				displayName: 'Stream Answer',
 				name: 'stream',

@@ -13,6 +13,8 @@ export interface ReplyOptions {
 	sessionId?: string;
 	downloadArtifacts: boolean;
 	includeCompletion: boolean;
+	/** Attachments left out by Skip Unsupported Files. */
+	skippedFiles?: IDataObject[];
 }
 
 /**
@@ -108,16 +110,18 @@ export async function replyItem(
 	const sessionId =
 		typeof completion.session_id === 'string' ? completion.session_id : (options.sessionId ?? null);
 	const refs = collectArtifactRefs(text);
-	const binary =
+	const downloaded =
 		options.downloadArtifacts && sessionId && refs.length > 0
 			? await downloadArtifacts(ctx, refs, { sessionId }, itemIndex)
-			: {};
+			: { binary: {}, failures: {} };
+	const binary = downloaded.binary;
 	const item: INodeExecutionData = {
 		json: {
 			...answer,
 			sessionId,
 			usage: usageOf(completion.usage),
-			artifacts: summarizeArtifacts(refs, binary),
+			artifacts: summarizeArtifacts(refs, downloaded),
+			...(options.skippedFiles?.length ? { skippedFiles: options.skippedFiles } : {}),
 			...(options.includeCompletion ? { completion } : {}),
 		} as IDataObject,
 	};

@@ -44,6 +44,7 @@ async function execute(
 		path: `/skills/${encodeURIComponent(String(skill.id))}/download`,
 		itemIndex: i,
 		resource: 'skill',
+		names: { skill: String(skill.id) },
 	})) as IDataObject;
 	const bundle = await fetchSignedUrl.call(this, String(link.download_url));
 	const version = skill.skill_version ?? skill.version;

@@ -60,6 +60,7 @@ async function execute(
 		path: `/agents/${encodeURIComponent(target.value)}`,
 		itemIndex: i,
 		resource: 'agent',
+		names: { agent: target.value },
 	})) as IDataObject;
 	return [{ json: agent }];
 }

@@ -63,6 +63,7 @@ async function execute(this: IExecuteFunctions, i: number): Promise<INodeExecuti
 		path: `/agent/executions/${encodeURIComponent(id)}`,
 		itemIndex: i,
 		resource: 'execution',
+		names: { execution: id },
 	})) as IDataObject;
 	if (this.getNodeParameter('waitForCompletion', i, false) && execution.status !== 'completed') {
 		execution = await waitForJob.call(this, {

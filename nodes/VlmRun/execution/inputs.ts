@@ -1,11 +1,12 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import {
-	describeFiles,
+	screenFiles,
 	selectBinaryFields,
 	uploadFile,
 	type BinarySelection,
 	type InputFile,
+	type SkippedFile,
 } from '../shared/binary';
 import { inputError } from '../shared/errors';
 import { detectModality } from '../shared/media';
@@ -17,6 +18,17 @@ export type PlannedInput =
 	| { name: string; kind: 'file'; file: InputFile }
 	| { name: string; kind: 'url'; url: string }
 	| { name: string; kind: 'text'; text: string };
+
+/** An item's inputs, and the files that will not reach the agent. */
+export interface InputPlan {
+	inputs: PlannedInput[];
+	/** Under continue-on-fail: one error per file VLM Run cannot take, output as error items. */
+	rejected: Error[];
+	/** Files left out by Skip Unsupported Files. */
+	skipped: SkippedFile[];
+	/** Whether files were selected but none of them is usable and nothing else is left to send. */
+	nothingLeft: boolean;
+}
 
 /** What the agent receives on the wire, and what the output item says about it. */
 export interface ResolvedInputs {
@@ -76,7 +88,7 @@ function readRows(
 }
 
 /** Reads the item's files, URL inputs and text inputs, checking them without any network call. */
-export async function planInputs(ctx: IExecuteFunctions, i: number): Promise<PlannedInput[]> {
+export async function planInputs(ctx: IExecuteFunctions, i: number): Promise<InputPlan> {
 	const taken = new Set<string>();
 	const urls = readRows(ctx, i, 'urlInputs.input', 'URL Inputs', taken).map(
 		({ name, row }): PlannedInput => {
@@ -98,19 +110,32 @@ export async function planInputs(ctx: IExecuteFunctions, i: number): Promise<Pla
 	const selection = ctx.getNodeParameter('binarySelection', i, 'fields') as
 		| BinarySelection
 		| 'none';
-	if (selection === 'none') return [...urls, ...texts];
+	if (selection === 'none')
+		return { inputs: [...urls, ...texts], rejected: [], skipped: [], nothingLeft: false };
 	const fieldList =
 		selection === 'fields' ? (ctx.getNodeParameter('binaryPropertyName', i) as string) : '';
-	const files = await describeFiles(ctx, i, selectBinaryFields(ctx, i, selection, fieldList));
+	const { files, skipped } = await screenFiles(
+		ctx,
+		i,
+		selectBinaryFields(ctx, i, selection, fieldList),
+		'modality',
+	);
+	const usable = files.filter((file) => !file.error);
 	// Names typed by the user win; a binary field that clashes with one gets a suffix.
-	const fileInputs = files.map(
+	const fileInputs = usable.map(
 		(file): PlannedInput => ({
 			name: uniqueName(inputName(file.property), taken),
 			kind: 'file',
 			file,
 		}),
 	);
-	return [...fileInputs, ...urls, ...texts];
+	const inputs = [...fileInputs, ...urls, ...texts];
+	return {
+		inputs,
+		rejected: files.flatMap((file) => (file.error ? [file.error] : [])),
+		skipped,
+		nothingLeft: inputs.length === 0,
+	};
 }
 
 /** Joins the inputs of several items into one execution; a name used by an earlier item gets a suffix. */

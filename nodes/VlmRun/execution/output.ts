@@ -19,6 +19,8 @@ export interface OutputOptions {
 	downloadArtifacts: boolean;
 	/** What was sent, for the vlmrun summary (Run only). */
 	inputs?: IDataObject[];
+	/** Files left out by Skip Unsupported Files (Run only). */
+	skippedFiles?: IDataObject[];
 	model?: string;
 }
 
@@ -70,10 +72,12 @@ export async function executionItem(
 ): Promise<INodeExecutionData> {
 	const completed = execution.status === 'completed';
 	const refs = completed ? collectArtifactRefs(execution.response) : [];
-	const binary =
+	const downloaded =
 		options.downloadArtifacts && refs.length
 			? await downloadArtifacts(ctx, refs, { executionId: String(execution.id) }, i)
 			: undefined;
+	const binary = downloaded?.binary;
+	const failed = Object.keys(downloaded?.failures ?? {});
 	const usage = (execution.usage ?? {}) as IDataObject;
 	const vlmrun: IDataObject = {
 		executionId: execution.id,
@@ -83,7 +87,13 @@ export async function executionItem(
 		creditsUsed: usage.credits_used ?? null,
 		usage,
 		...(options.inputs ? { inputs: options.inputs } : {}),
-		artifacts: summarizeArtifacts(refs, binary),
+		...(options.skippedFiles ? { skippedFiles: options.skippedFiles } : {}),
+		artifacts: summarizeArtifacts(refs, downloaded),
+		...(failed.length
+			? {
+					artifactError: `Execution ${String(execution.id)} completed, but ${failed.length} of its artifacts could not be downloaded (${failed.join(', ')}); its result is kept. Get them later with Artifact → Get.`,
+				}
+			: {}),
 	};
 	const response = execution.response;
 	let json: IDataObject;

@@ -1,6 +1,7 @@
 import { updateDisplayOptions } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
+import type { SkippedFile } from '../shared/binary';
 import { pendingJobItem, resumeUrl, type JobShapers } from '../shared/callback';
 import { inputError } from '../shared/errors';
 import { Limiter } from '../shared/limiter';
@@ -8,6 +9,7 @@ import { isHttpUrl } from '../shared/params';
 import { jobFailedError, waitForJob } from '../shared/polling';
 import {
 	DEFAULT_MAX_CONCURRENCY,
+	errorItem,
 	pairingOf,
 	type Operation,
 	type RunContext,
@@ -15,7 +17,13 @@ import {
 import { lookupSkill, readSkills, type SkillReference } from '../shared/skills';
 import { apiRequest } from '../shared/transport';
 import { lookupAgent, readOutputSchema } from './config';
-import { mergeInputs, planInputs, resolveInputs, type PlannedInput } from './inputs';
+import {
+	mergeInputs,
+	planInputs,
+	resolveInputs,
+	type InputPlan,
+	type PlannedInput,
+} from './inputs';
 import { executionItem, readOutputOptions, type OutputOptions } from './output';
 import { DEFAULT_EXECUTION_TIMEOUT_S, DEFAULT_MODEL, runProperties } from './run.properties';
 
@@ -30,7 +38,7 @@ interface RunPlan {
 	skills: SkillReference[];
 	/** The request body without inputs, which are only known after the uploads. */
 	request: IDataObject;
-	inputs: PlannedInput[];
+	inputs: InputPlan;
 	completion: string;
 	timeoutMs: number;
 	/** Wait for Callback only: when n8n stops waiting for the callback, in ms since the epoch. */
@@ -123,6 +131,7 @@ async function runExecution(
 	members: number[],
 	plan: RunPlan,
 	planned: PlannedInput[],
+	skippedFiles: SkippedFile[],
 	run: RunContext,
 ): Promise<INodeExecutionData[]> {
 	const i = members[0];
@@ -151,7 +160,11 @@ async function runExecution(
 				itemIndex: i,
 			});
 		}
-		const output: OutputOptions = { ...plan.output, inputs: summary };
+		const output: OutputOptions = {
+			...plan.output,
+			inputs: summary,
+			...(skippedFiles.length ? { skippedFiles } : {}),
+		};
 		const shaped = await executionItem(ctx, i, execution, output);
 		if (plan.callbackDeadline === undefined || execution.status === 'completed') return shaped;
 		return pendingJobItem(
@@ -184,11 +197,34 @@ export const executionShapers: JobShapers = {
 	},
 };
 
+/**
+ * Runs the execution of `members` with their usable files; each file VLM Run cannot take is its
+ * own error item (continue-on-fail), and with no usable input left no execution is started.
+ */
+async function runMembers(
+	ctx: IExecuteFunctions,
+	members: number[],
+	plan: RunPlan,
+	perItem: InputPlan[],
+	run: RunContext,
+): Promise<INodeExecutionData[]> {
+	const rejected = perItem.flatMap((inputs, n) =>
+		inputs.rejected.map((error) => errorItem(error, { item: members[n] })),
+	);
+	const skippedFiles = perItem.flatMap((inputs) => inputs.skipped);
+	if (perItem.every((inputs) => inputs.nothingLeft)) {
+		const skipped = { json: { vlmrun: { status: 'skipped', skippedFiles } } };
+		return skippedFiles.length ? [skipped, ...rejected] : rejected;
+	}
+	const planned = mergeInputs(perItem.map((inputs) => inputs.inputs));
+	return [...(await runExecution(ctx, members, plan, planned, skippedFiles, run)), ...rejected];
+}
+
 export const runAgent: Operation<RunPlan> = {
 	description,
 	prepare,
 	async execute(this: IExecuteFunctions, i: number, plan: RunPlan, run: RunContext) {
-		return await runExecution(this, [i], plan, plan.inputs, run);
+		return await runMembers(this, [i], plan, [plan.inputs], run);
 	},
 	limitsItself: true,
 	group: {
@@ -200,11 +236,11 @@ export const runAgent: Operation<RunPlan> = {
 			plans: RunPlan[],
 			run: RunContext,
 		) {
-			return await runExecution(
+			return await runMembers(
 				this,
 				itemIndices,
 				plans[0],
-				mergeInputs(plans.map((plan) => plan.inputs)),
+				plans.map((plan) => plan.inputs),
 				run,
 			);
 		},

@@ -6,6 +6,7 @@ import {
 	binarySelectionProperty,
 	callbackCompletionProperties,
 	maxConcurrencyOption,
+	skipUnsupportedOption,
 	toolsetsProperty,
 } from '../shared/descriptions';
 import { skillsProperty } from '../shared/skills';
@@ -181,6 +182,6 @@ export const runProperties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		options: [downloadArtifactsOption, maxConcurrencyOption, outputOption],
+		options: [downloadArtifactsOption, maxConcurrencyOption, outputOption, skipUnsupportedOption],
 	},
 ];

@@ -92,6 +92,7 @@ export async function resolveSkill(
 		path: `/skills/${encodeURIComponent(target.value)}`,
 		itemIndex: i,
 		resource: 'skill',
+		names: { skill: target.value },
 	})) as IDataObject;
 }
 
@@ -101,6 +102,14 @@ const ZIP_TYPES = ['application/zip', 'application/x-zip-compressed', 'applicati
 export async function readBundle(ctx: IExecuteFunctions, i: number): Promise<InputFile> {
 	const field = ctx.getNodeParameter('binaryPropertyName', i) as string;
 	const [file] = await describeFiles(ctx, i, selectBinaryFields(ctx, i, 'fields', field));
+	if (file.size === 0) {
+		throw inputError(
+			ctx.getNode(),
+			i,
+			`The skill bundle "${file.fileName}" in binary field "${file.property}" is empty`,
+			'The previous node produced a file with no content. Check where the file comes from.',
+		);
+	}
 	if (!ZIP_TYPES.includes(file.mimeType) && extensionOf(file.fileName) !== 'zip') {
 		throw inputError(
 			ctx.getNode(),

@@ -68,6 +68,7 @@ async function execute(
 		},
 		itemIndex: i,
 		resource: 'skill',
+		names: { skill: String(skill.id) },
 	})) as IDataObject;
 	return [{ json: updated }];
 }

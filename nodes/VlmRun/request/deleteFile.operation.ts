@@ -23,6 +23,7 @@ export const deleteFile: Operation = {
 			path: `/files/${encodeURIComponent(id)}`,
 			itemIndex: i,
 			resource: 'file',
+			names: { file: id },
 		});
 		return [{ json: { deleted: true, id } }];
 	},

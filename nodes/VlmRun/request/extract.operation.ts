@@ -2,14 +2,15 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import {
-	describeFiles,
 	DIRECT_UPLOAD_LIMIT,
-	requireModality,
+	modalityOf,
+	screenFiles,
 	selectBinaryFields,
 	toDataUrl,
 	uploadFile,
 	type BinarySelection,
 	type InputFile,
+	type SkippedFile,
 } from '../shared/binary';
 import { pendingJobItem, resumeUrl, type JobShapers } from '../shared/callback';
 import { inputError } from '../shared/errors';
@@ -31,10 +32,14 @@ export const description = updateDisplayOptions(
 	extractProperties,
 );
 
-type Source = { modality: Modality; file?: InputFile; url?: string };
+/** A file or URL to extract from, or (under continue-on-fail) the error of a file VLM Run cannot take. */
+type Source = { modality: Modality; file?: InputFile; url?: string } | { unusable: Error };
+type UsableSource = Exclude<Source, { unusable: Error }>;
 
 interface ExtractPlan {
 	sources: Source[];
+	/** Files left out by Skip Unsupported Files, reported on every output item. */
+	skipped: SkippedFile[];
 	domain?: string;
 	domainsByType: Partial<Record<Modality, string>>;
 	config: IDataObject;
@@ -72,7 +77,7 @@ async function readSources(
 	ctx: IExecuteFunctions,
 	i: number,
 	forced: Modality | undefined,
-): Promise<Source[]> {
+): Promise<{ sources: Source[]; skipped: SkippedFile[] }> {
 	if (ctx.getNodeParameter('inputSource', i) === 'url') {
 		const urls = String(ctx.getNodeParameter('urls', i, ''))
 			.split(/[\s,]+/)
@@ -85,7 +90,7 @@ async function readSources(
 				'Enter at least one http(s) URL in "URLs".',
 			);
 		}
-		return urls.map((url) => {
+		const sources = urls.map((url) => {
 			if (!isHttpUrl(url)) {
 				throw inputError(
 					ctx.getNode(),
@@ -105,12 +110,22 @@ async function readSources(
 			}
 			return { modality, url };
 		});
+		return { sources, skipped: [] };
 	}
 	const selection = ctx.getNodeParameter('binarySelection', i, 'fields') as BinarySelection;
 	const fieldList =
 		selection === 'fields' ? (ctx.getNodeParameter('binaryPropertyName', i) as string) : '';
-	const files = await describeFiles(ctx, i, selectBinaryFields(ctx, i, selection, fieldList));
-	return files.map((file) => ({ modality: forced ?? requireModality(ctx, file), file }));
+	const { files, skipped } = await screenFiles(
+		ctx,
+		i,
+		selectBinaryFields(ctx, i, selection, fieldList),
+		forced ? 'nonEmpty' : 'modality',
+	);
+	const sources = files.map(
+		(file): Source =>
+			file.error ? { unusable: file.error } : { modality: forced ?? modalityOf(file), file },
+	);
+	return { sources, skipped };
 }
 
 function readDomainsByType(ctx: IExecuteFunctions, i: number): Partial<Record<Modality, string>> {
@@ -127,7 +142,7 @@ function readDomainsByType(ctx: IExecuteFunctions, i: number): Partial<Record<Mo
 
 async function prepare(this: IExecuteFunctions, i: number): Promise<ExtractPlan> {
 	const modalityParam = this.getNodeParameter('modality', i, 'auto') as string;
-	const sources = await readSources(
+	const { sources, skipped } = await readSources(
 		this,
 		i,
 		modalityParam === 'auto' ? undefined : (modalityParam as Modality),
@@ -136,7 +151,8 @@ async function prepare(this: IExecuteFunctions, i: number): Promise<ExtractPlan>
 		(this.getNodeParameter('domain', i, '', { extractValue: true }) as string).trim() || undefined;
 	const schema = readSchema(this, i);
 	const domainsByType = readDomainsByType(this, i);
-	if (!domain && !schema && !sources.every((source) => domainsByType[source.modality])) {
+	const covered = (source: Source) => 'unusable' in source || domainsByType[source.modality];
+	if (!domain && !schema && !sources.every(covered)) {
 		throw inputError(
 			this.getNode(),
 			i,
@@ -173,6 +189,7 @@ async function prepare(this: IExecuteFunctions, i: number): Promise<ExtractPlan>
 	}
 	return {
 		sources,
+		skipped,
 		domain,
 		domainsByType,
 		config,
@@ -188,7 +205,7 @@ async function prepare(this: IExecuteFunctions, i: number): Promise<ExtractPlan>
 	};
 }
 
-async function fileInput(ctx: IExecuteFunctions, source: Source): Promise<IDataObject> {
+async function fileInput(ctx: IExecuteFunctions, source: UsableSource): Promise<IDataObject> {
 	const { file, url, modality } = source;
 	if (modality === 'image') {
 		if (url) return { images: [url] };
@@ -205,14 +222,14 @@ async function fileInput(ctx: IExecuteFunctions, source: Source): Promise<IDataO
 	return { file_id: (await uploadFile(ctx, file as InputFile)).id };
 }
 
-function sourceLabel(source: Source): string {
+function sourceLabel(source: UsableSource): string {
 	return source.file
 		? `File "${source.file.fileName}" (binary field "${source.file.property}")`
 		: `URL ${source.url}`;
 }
 
-function sourceSummary(source: Source): IDataObject {
-	return source.file
+function sourceSummary(source: UsableSource, skipped: SkippedFile[]): IDataObject {
+	const summary: IDataObject = source.file
 		? {
 				fileName: source.file.fileName,
 				mimeType: source.file.mimeType,
@@ -220,41 +237,49 @@ function sourceSummary(source: Source): IDataObject {
 				modality: source.modality,
 			}
 		: { url: source.url, modality: source.modality };
+	return skipped.length ? { ...summary, skippedFiles: skipped } : summary;
 }
 
-/** Shapes a prediction into the item the user sees: extracted fields on top, a vlmrun summary beside them. */
+/**
+ * Shapes a prediction into the item the user sees, the same `vlmrun` summary in every completion
+ * mode: a completed prediction's fields on top (or the whole prediction with Output: Full
+ * Prediction, or while it is still pending).
+ */
 export function predictionItem(
 	prediction: IDataObject,
 	output: 'data' | 'full',
-	source?: IDataObject,
+	summary?: IDataObject,
 ): IDataObject {
-	if (output === 'full' || prediction.status !== 'completed')
-		return source ? { ...prediction, source } : prediction;
+	const usage = (prediction.usage ?? {}) as IDataObject;
+	const vlmrun: IDataObject = {
+		predictionId: prediction.id,
+		status: prediction.status,
+		domain: prediction.domain,
+		creditsUsed: usage.credits_used ?? null,
+		usage,
+		...summary,
+	};
+	if (output === 'full' || prediction.status !== 'completed') return { ...prediction, vlmrun };
 	const response = prediction.response;
 	const data =
 		response && typeof response === 'object' && !Array.isArray(response)
 			? (response as IDataObject)
 			: ({ data: response } as IDataObject);
-	const usage = (prediction.usage ?? {}) as IDataObject;
-	return {
-		...data,
-		vlmrun: {
-			predictionId: prediction.id,
-			status: prediction.status,
-			domain: prediction.domain,
-			creditsUsed: usage.credits_used,
-			usage,
-			...source,
-		},
-	};
+	return { ...data, vlmrun };
+}
+
+/** The item of an input item whose every file was left out by Skip Unsupported Files. */
+function skippedItem(skipped: SkippedFile[]): INodeExecutionData {
+	return { json: { vlmrun: { status: 'skipped', skippedFiles: skipped } } };
 }
 
 async function extractOne(
 	ctx: IExecuteFunctions,
 	i: number,
 	plan: ExtractPlan,
-	source: Source,
+	source: UsableSource,
 ): Promise<INodeExecutionData> {
+	const summary = sourceSummary(source, plan.skipped);
 	const body: IDataObject = {
 		...(await fileInput(ctx, source)),
 		model: 'vlm-1',
@@ -271,6 +296,10 @@ async function extractOne(
 		body,
 		itemIndex: i,
 		resource: 'file',
+		names: {
+			domain: String(body.domain),
+			...(typeof body.file_id === 'string' ? { file: body.file_id } : {}),
+		},
 	})) as IDataObject;
 	if (prediction.status === 'failed') throw jobFailedError(ctx, 'prediction', prediction, i);
 	if (plan.completion === 'waitForResult' && prediction.status !== 'completed') {
@@ -282,7 +311,7 @@ async function extractOne(
 		});
 	}
 	const item: INodeExecutionData = {
-		json: predictionItem(prediction, plan.output, sourceSummary(source)),
+		json: predictionItem(prediction, plan.output, summary),
 	};
 	if (plan.includeInputBinary && source.file)
 		item.binary = { [source.file.property]: source.file.binary };
@@ -294,7 +323,7 @@ async function extractOne(
 			id: String(prediction.id),
 			itemIndex: i,
 			deadline: plan.callbackDeadline,
-			shape: { output: plan.output, source: sourceSummary(source) },
+			shape: { output: plan.output, source: summary },
 		},
 	);
 }
@@ -316,8 +345,10 @@ async function execute(
 	plan: ExtractPlan,
 	run: RunContext,
 ): Promise<INodeExecutionData[]> {
+	if (plan.sources.length === 0) return [skippedItem(plan.skipped)];
 	return await Promise.all(
 		plan.sources.map(async (source) => {
+			if ('unusable' in source) return errorItem(source.unusable, { item: i });
 			const work = run.limit(async () => await extractOne(this, i, plan, source));
 			if (!run.continueOnFail) return await work;
 			return await work.catch((error: Error) =>

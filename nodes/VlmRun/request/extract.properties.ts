@@ -6,6 +6,7 @@ import {
 	callbackCompletionProperties,
 	maxConcurrencyOption,
 	schemaSourceProperties,
+	skipUnsupportedOption,
 } from '../shared/descriptions';
 
 export const extractProperties: INodeProperties[] = [
@@ -215,6 +216,7 @@ export const extractProperties: INodeProperties[] = [
 				],
 				default: 'standard',
 			},
+			skipUnsupportedOption,
 		],
 	},
 ];

@@ -37,13 +37,15 @@ export const getDomainSchema: Operation = {
 		readDomain(this, i);
 	},
 	async execute(this: IExecuteFunctions, i: number): Promise<INodeExecutionData[]> {
+		const domain = readDomain(this, i);
 		const schema = (await apiRequest.call(this, {
 			method: 'POST',
 			path: '/schema',
-			body: { domain: readDomain(this, i) },
+			body: { domain },
 			kind: 'read',
 			itemIndex: i,
 			resource: 'domain',
+			names: { domain },
 		})) as IDataObject;
 		return [{ json: schema }];
 	},

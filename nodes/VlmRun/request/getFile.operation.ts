@@ -23,6 +23,7 @@ export const getFile: Operation = {
 			path: `/files/${encodeURIComponent(id)}`,
 			itemIndex: i,
 			resource: 'file',
+			names: { file: id },
 		})) as IDataObject;
 		return [{ json: file }];
 	},

@@ -64,6 +64,7 @@ async function execute(this: IExecuteFunctions, i: number): Promise<INodeExecuti
 		path: `/predictions/${encodeURIComponent(id)}`,
 		itemIndex: i,
 		resource: 'prediction',
+		names: { prediction: id },
 	})) as IDataObject;
 	if (this.getNodeParameter('waitForCompletion', i, false) && prediction.status !== 'completed') {
 		prediction = await waitForJob.call(this, {

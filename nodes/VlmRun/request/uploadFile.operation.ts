@@ -2,18 +2,19 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import {
-	describeFiles,
+	screenFiles,
 	selectBinaryFields,
 	uploadFile as upload,
 	type BinarySelection,
-	type InputFile,
+	type ScreenedFiles,
 } from '../shared/binary';
 import {
 	binaryFieldsProperty,
 	binarySelectionProperty,
 	maxConcurrencyOption,
+	skipUnsupportedOption,
 } from '../shared/descriptions';
-import type { Operation, RunContext } from '../shared/router';
+import { errorItem, type Operation, type RunContext } from '../shared/router';
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['file'], operation: ['upload'] } },
@@ -26,35 +27,42 @@ export const description = updateDisplayOptions(
 			type: 'collection',
 			placeholder: 'Add Option',
 			default: {},
-			options: [maxConcurrencyOption],
+			options: [maxConcurrencyOption, skipUnsupportedOption],
 		},
 	],
 );
 
-async function prepare(this: IExecuteFunctions, i: number): Promise<InputFile[]> {
+async function prepare(this: IExecuteFunctions, i: number): Promise<ScreenedFiles> {
 	const selection = this.getNodeParameter('binarySelection', i, 'fields') as BinarySelection;
 	const fieldList =
 		selection === 'fields' ? (this.getNodeParameter('binaryPropertyName', i) as string) : '';
-	return await describeFiles(this, i, selectBinaryFields(this, i, selection, fieldList));
+	// VLM Run's file store takes any type (skill bundles, dataset archives), only not an empty file.
+	return await screenFiles(this, i, selectBinaryFields(this, i, selection, fieldList), 'nonEmpty');
 }
 
 async function execute(
 	this: IExecuteFunctions,
-	_i: number,
-	files: InputFile[],
+	i: number,
+	{ files, skipped }: ScreenedFiles,
 	run: RunContext,
 ): Promise<INodeExecutionData[]> {
+	if (files.length === 0) return [{ json: { skippedFiles: skipped } }];
 	return await Promise.all(
-		files.map(async (file) => ({
-			json: {
-				...(await run.limit(async () => await upload(this, file))),
-				binaryProperty: file.property,
-			},
-		})),
+		files.map(async (file) => {
+			if (file.error) return errorItem(file.error, { item: i });
+			const record = await run.limit(async () => await upload(this, file));
+			return {
+				json: {
+					...record,
+					binaryProperty: file.property,
+					...(skipped.length ? { skippedFiles: skipped } : {}),
+				},
+			};
+		}),
 	);
 }
 
-export const uploadFile: Operation<InputFile[]> = {
+export const uploadFile: Operation<ScreenedFiles> = {
 	description,
 	prepare,
 	execute,

@@ -25,6 +25,12 @@ export interface ArtifactSummary extends IDataObject {
 	mimeType: string | null;
 }
 
+/** The artifacts that arrived, and why each of the others did not (the job itself is already paid for). */
+export interface DownloadedArtifacts {
+	binary: IBinaryKeyData;
+	failures: Record<string, string>;
+}
+
 /**
  * Every artifact ref (img_…, vid_…, doc_…, url_… and so on) found in any string of a response,
  * in order of first appearance. Structured output carries refs as {"id": "img_a1b2c3"} and free
@@ -105,6 +111,7 @@ export async function downloadArtifact(
 		timeoutMs: TIMEOUTS.upload,
 		itemIndex,
 		resource: 'artifact',
+		names: { artifact: ref },
 	});
 	if (ref.startsWith('url_')) {
 		const file = await followUrlArtifact(ctx, ref, raw.body, itemIndex);
@@ -135,24 +142,34 @@ async function downloadIfKnown(
 /**
  * Downloads artifacts into binary properties named after their refs (e.g. `img_a1b2c3`), so an
  * expression can go from the ref in the JSON to the file. A ref that VLM Run does not know (404)
- * is skipped: bare tokens in free text may look like refs without being one.
+ * is skipped: bare tokens in free text may look like refs without being one. A download VLM Run
+ * refuses otherwise is reported, not thrown: the result it belongs to is already charged.
  */
 export async function downloadArtifacts(
 	ctx: ArtifactContext,
 	refs: string[],
 	scope: ArtifactScope,
 	itemIndex: number,
-): Promise<IBinaryKeyData> {
-	const binary: IBinaryKeyData = {};
+): Promise<DownloadedArtifacts> {
+	const downloaded: DownloadedArtifacts = { binary: {}, failures: {} };
 	for (const ref of refs) {
-		const file = await downloadIfKnown(ctx, ref, scope, itemIndex);
-		if (file) binary[ref] = file;
+		try {
+			const file = await downloadIfKnown(ctx, ref, scope, itemIndex);
+			if (file) downloaded.binary[ref] = file;
+		} catch (error) {
+			if (!(error instanceof NodeApiError))
+				throw new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
+			downloaded.failures[ref] = [error.message, error.description].filter(Boolean).join('. ');
+		}
 	}
-	return binary;
+	return downloaded;
 }
 
 /** One line per ref for the output JSON, saying whether and where each artifact was downloaded. */
-export function summarizeArtifacts(refs: string[], binary: IBinaryKeyData = {}): ArtifactSummary[] {
+export function summarizeArtifacts(
+	refs: string[],
+	{ binary, failures }: DownloadedArtifacts = { binary: {}, failures: {} },
+): ArtifactSummary[] {
 	return refs.map((ref) => {
 		const file = binary[ref];
 		return {
@@ -161,6 +178,7 @@ export function summarizeArtifacts(refs: string[], binary: IBinaryKeyData = {}):
 			binaryProperty: file ? ref : null,
 			fileName: file?.fileName ?? null,
 			mimeType: file?.mimeType ?? null,
+			...(failures[ref] ? { error: failures[ref] } : {}),
 		};
 	});
 }

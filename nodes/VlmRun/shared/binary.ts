@@ -1,4 +1,4 @@
-import type { IBinaryData, IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IBinaryData, IDataObject, IExecuteFunctions, NodeOperationError } from 'n8n-workflow';
 
 import { inputError } from './errors';
 import { detectModality, SUPPORTED_TYPES_TEXT, type Modality } from './media';
@@ -82,7 +82,7 @@ async function binarySize(
 	return (await ctx.helpers.getBinaryDataBuffer(itemIndex, property)).length;
 }
 
-/** Reads the metadata of the selected binary fields and rejects empty files before anything is sent. */
+/** Reads the metadata of the selected binary fields, in their order, without judging them. */
 export async function describeFiles(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
@@ -93,29 +93,122 @@ export async function describeFiles(
 		const binary = ctx.helpers.assertBinaryData(itemIndex, property);
 		const fileName = binary.fileName ?? `${property}.${binary.fileExtension ?? 'bin'}`;
 		const size = await binarySize(ctx, itemIndex, property, binary);
-		if (size === 0) {
-			throw inputError(
-				ctx.getNode(),
-				itemIndex,
-				`The file "${fileName}" in binary field "${property}" of item ${itemIndex} is empty`,
-				'The previous node produced a file with no content. Check where the file comes from.',
-			);
-		}
 		files.push({ itemIndex, property, fileName, mimeType: binary.mimeType, size, binary });
 	}
 	return files;
 }
 
-/** The VLM Run route for a file, or an input error naming what VLM Run accepts. */
-export function requireModality(ctx: IExecuteFunctions, file: InputFile): Modality {
-	const modality = detectModality(file.mimeType, file.fileName);
-	if (modality) return modality;
-	throw inputError(
+/** What VLM Run must be able to read: any file (the file store), or a file of a known modality. */
+export type FileCheck = 'nonEmpty' | 'modality';
+
+/** A selected file with, when VLM Run cannot take it, the error that says why. */
+export interface CheckedFile extends InputFile {
+	error?: NodeOperationError;
+}
+
+/** A file left out by Skip Unsupported Files, as reported on the output items. */
+export interface SkippedFile extends IDataObject {
+	fileName: string;
+	binaryProperty: string;
+	mimeType: string;
+	bytes: number;
+	reason: string;
+}
+
+export interface ScreenedFiles {
+	/** Every selected file in order; under continue-on-fail the unusable ones carry their error. */
+	files: CheckedFile[];
+	/** Unusable files left out because Skip Unsupported Files is on. */
+	skipped: SkippedFile[];
+}
+
+function fileLabel(file: InputFile): string {
+	const type = file.mimeType || 'unknown type';
+	return `"${file.fileName}" (binary field "${file.property}", ${type}, ${file.size} bytes)`;
+}
+
+function problemOf(file: InputFile, check: FileCheck): string | undefined {
+	if (file.size === 0) return 'it is empty';
+	if (check === 'modality' && !detectModality(file.mimeType, file.fileName))
+		return 'VLM Run does not read this file type';
+	return undefined;
+}
+
+const SKIP_HINT = 'or turn on the option Skip Unsupported Files to leave such files out.';
+
+function fixFor(problems: string[]): string {
+	const fixes = [];
+	if (problems.includes('it is empty'))
+		fixes.push('An empty file has no content: check the node that produced it.');
+	if (problems.some((problem) => problem !== 'it is empty'))
+		fixes.push(
+			`VLM Run accepts ${SUPPORTED_TYPES_TEXT}. Convert the file first, or set the Modality parameter if the MIME type is wrong.`,
+		);
+	return `${fixes.join(' ')} Remove the file from the item, ${SKIP_HINT}`;
+}
+
+function unusableError(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	unusable: Array<{ file: InputFile; problem: string }>,
+): NodeOperationError {
+	const message =
+		unusable.length === 1
+			? `The file ${fileLabel(unusable[0].file)} cannot be sent to VLM Run: ${unusable[0].problem}`
+			: `${unusable.length} files cannot be sent to VLM Run: ${unusable
+					.map(({ file, problem }) => `${fileLabel(file)}: ${problem}`)
+					.join('; ')}`;
+	return inputError(
 		ctx.getNode(),
-		file.itemIndex,
-		`VLM Run does not take files of type "${file.mimeType || 'unknown'}" ("${file.fileName}", item ${file.itemIndex})`,
-		`VLM Run accepts ${SUPPORTED_TYPES_TEXT}. Convert the file first, or set the Modality parameter if the MIME type is wrong.`,
+		itemIndex,
+		message,
+		fixFor(unusable.map(({ problem }) => problem)),
 	);
+}
+
+/**
+ * Sorts out the files VLM Run cannot take (empty, or of a type it does not read) before any request.
+ * With Skip Unsupported Files they are left out and reported; under continue-on-fail each becomes
+ * its own error item while the others run; otherwise one error names every one of them.
+ */
+export async function screenFiles(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	properties: string[],
+	check: FileCheck,
+): Promise<ScreenedFiles> {
+	const described = await describeFiles(ctx, itemIndex, properties);
+	const unusable = described.flatMap((file) => {
+		const problem = problemOf(file, check);
+		return problem ? [{ file, problem }] : [];
+	});
+	if (unusable.length === 0) return { files: described, skipped: [] };
+	if (ctx.getNodeParameter('options.skipUnsupported', itemIndex, false) === true) {
+		const left = new Set(unusable.map(({ file }) => file));
+		return {
+			files: described.filter((file) => !left.has(file)),
+			skipped: unusable.map(({ file, problem }) => ({
+				fileName: file.fileName,
+				binaryProperty: file.property,
+				mimeType: file.mimeType,
+				bytes: file.size,
+				reason: problem,
+			})),
+		};
+	}
+	if (!ctx.continueOnFail()) throw unusableError(ctx, itemIndex, unusable);
+	const errors = new Map(
+		unusable.map((entry) => [entry.file, unusableError(ctx, itemIndex, [entry])]),
+	);
+	return {
+		files: described.map((file) => ({ ...file, error: errors.get(file) })),
+		skipped: [],
+	};
+}
+
+/** The VLM Run route of a file that passed screenFiles with the 'modality' check. */
+export function modalityOf(file: InputFile): Modality {
+	return detectModality(file.mimeType, file.fileName) as Modality;
 }
 
 export async function readFileBuffer(ctx: IExecuteFunctions, file: InputFile): Promise<Buffer> {

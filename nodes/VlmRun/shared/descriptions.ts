@@ -124,6 +124,15 @@ export const maxConcurrencyOption: INodeProperties = {
 	description: 'How many files or jobs this node sends to VLM Run at the same time',
 };
 
+export const skipUnsupportedOption: INodeProperties = {
+	displayName: 'Skip Unsupported Files',
+	name: 'skipUnsupported',
+	type: 'boolean',
+	default: false,
+	description:
+		'Whether to leave out files VLM Run cannot read (empty files, or types such as .txt, .ics or .html) instead of failing them; their names are listed in vlmrun.skippedFiles of the output',
+};
+
 const TOOLSETS: Array<[string, string]> = [
 	['Core', 'core'],
 	['Document', 'document'],

@@ -8,6 +8,27 @@ export interface ApiFailure {
 	path: string;
 	itemIndex?: number;
 	resource?: string;
+	/** The names or IDs the call is about, by kind (e.g. { domain: 'document.invoice' }), for a 404. */
+	names?: Record<string, string>;
+}
+
+/**
+ * A response body as text or JSON. Downloads (artifacts, skill bundles) arrive as bytes, and
+ * VLM Run's JSON error inside them is read like any other.
+ */
+export function decodeBody(body: unknown): unknown {
+	let bytes: Buffer | undefined;
+	if (Buffer.isBuffer(body)) bytes = body;
+	else if (body instanceof ArrayBuffer) bytes = Buffer.from(body);
+	else if (ArrayBuffer.isView(body))
+		bytes = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+	if (!bytes) return body;
+	const text = bytes.toString('utf8');
+	try {
+		return JSON.parse(text) as unknown;
+	} catch {
+		return text;
+	}
 }
 
 /** Renders VLM Run's FastAPI `detail` (a string, or a list of validation errors) as plain text. */
@@ -41,6 +62,7 @@ function missingThing(failure: ApiFailure): string {
 
 function headline(failure: ApiFailure): { message: string; fix: string } {
 	const what = failure.status === 404 ? missingThing(failure) : (failure.resource ?? 'resource');
+	const name = failure.names?.[what];
 	switch (failure.status) {
 		case 401:
 		case 403:
@@ -55,8 +77,13 @@ function headline(failure: ApiFailure): { message: string; fix: string } {
 			};
 		case 404:
 			return {
-				message: `The ${what} was not found on VLM Run`,
-				fix: `Check the ${what} ID (and that it belongs to the account of this API key).`,
+				message: name
+					? `The ${what} "${name}" was not found on VLM Run`
+					: `The ${what} was not found on VLM Run`,
+				fix:
+					what === 'domain'
+						? 'Check the domain name, or pick one from the list of domains.'
+						: `Check the ${what} ID (and that it belongs to the account of this API key).`,
 			};
 		case 422:
 		case 400:
@@ -88,7 +115,8 @@ function headline(failure: ApiFailure): { message: string; fix: string } {
 }
 
 /** Turns a VLM Run error response into a NodeApiError whose message says what happened and whose description says how to fix it. */
-export function apiError(node: INode, failure: ApiFailure): NodeApiError {
+export function apiError(node: INode, received: ApiFailure): NodeApiError {
+	const failure = { ...received, body: decodeBody(received.body) };
 	const { message, fix } = headline(failure);
 	const detail = renderDetail(failure.body);
 	const description = [

@@ -49,6 +49,8 @@ export interface ApiCall {
 	itemIndex?: number;
 	/** Names the thing a 404 is about, e.g. "prediction". */
 	resource?: string;
+	/** The names or IDs the call is about, by kind (e.g. { domain, file }), for the message of a 404. */
+	names?: Record<string, string>;
 	/** Raw bytes instead of JSON (artifacts, downloads). */
 	binaryResponse?: boolean;
 	/** The body as a stream that is still arriving (server-sent events). */
@@ -194,6 +196,7 @@ async function perform(ctx: VlmRunContext, call: ApiCall): Promise<FullResponse>
 					path: call.path,
 					itemIndex: call.itemIndex,
 					resource: call.resource,
+					names: call.names,
 				});
 			}
 			throw apiError(ctx.getNode(), {
@@ -203,6 +206,7 @@ async function perform(ctx: VlmRunContext, call: ApiCall): Promise<FullResponse>
 				path: call.path,
 				itemIndex: call.itemIndex,
 				resource: call.resource,
+				names: call.names,
 			});
 		}
 		ctx.logger.debug(`VLM Run ${call.method} ${call.path}: retry ${attempt} in ${delay} ms`, {
@@ -287,6 +291,7 @@ export async function apiStream(this: VlmRunContext, call: ApiCall): Promise<Byt
 			path: call.path,
 			itemIndex: call.itemIndex,
 			resource: call.resource,
+			names: call.names,
 		});
 	}
 	return guardStream(this, call, response.body as ByteStream, signal);

@@ -59,7 +59,10 @@ describe('collectArtifactRefs', () => {
 describe('summarizeArtifacts', () => {
 	it('says for every ref whether and where it was downloaded', () => {
 		const binary = { img_a1b2c3: { data: '', mimeType: 'image/png', fileName: 'img_a1b2c3.png' } };
-		expect(summarizeArtifacts(['img_a1b2c3', 'doc_000000'], binary)).toEqual([
+		const failures = { vid_000001: 'VLM Run had a server problem (HTTP 503)' };
+		expect(
+			summarizeArtifacts(['img_a1b2c3', 'doc_000000', 'vid_000001'], { binary, failures }),
+		).toEqual([
 			{
 				ref: 'img_a1b2c3',
 				downloaded: true,
@@ -73,6 +76,14 @@ describe('summarizeArtifacts', () => {
 				binaryProperty: null,
 				fileName: null,
 				mimeType: null,
+			},
+			{
+				ref: 'vid_000001',
+				downloaded: false,
+				binaryProperty: null,
+				fileName: null,
+				mimeType: null,
+				error: 'VLM Run had a server problem (HTTP 503)',
 			},
 		]);
 	});

@@ -56,9 +56,32 @@ describe('apiError', () => {
 			status: 404,
 			body: { detail: 'Domain not found' },
 			resource: 'file',
+			names: { domain: 'document.nope', file: 'file-1' },
 		});
-		expect(error.message).toBe('The domain was not found on VLM Run');
-		expect(error.description).toMatch(/^Check the domain ID/);
+		expect(error.message).toBe('The domain "document.nope" was not found on VLM Run');
+		expect(error.description).toMatch(/^Check the domain name, or pick one from the list/);
+	});
+
+	it('keeps the detail of an error that arrived as bytes (a download)', () => {
+		const bytes = new TextEncoder().encode(JSON.stringify({ detail: 'Artifact not found' }));
+		const error = apiError(testNode, {
+			...base,
+			status: 404,
+			body: bytes.buffer,
+			resource: 'artifact',
+			names: { artifact: 'img_abc123' },
+		});
+		expect(error.message).toBe('The artifact "img_abc123" was not found on VLM Run');
+		expect(error.description).toContain('VLM Run said: Artifact not found');
+	});
+
+	it('keeps a plain-text error that arrived as bytes', () => {
+		const error = apiError(testNode, {
+			...base,
+			status: 500,
+			body: Buffer.from('upstream storage timeout'),
+		});
+		expect(error.description).toContain('VLM Run said: upstream storage timeout');
 	});
 
 	it('names the missing resource on 404', () => {

@@ -100,6 +100,42 @@ describe('Execution → Run: artifacts', () => {
 		]);
 	});
 
+	it('a download VLM Run refuses after the execution completed keeps the result and names the execution', async () => {
+		env.emulator.injectFault({
+			method: 'GET',
+			path: '/artifacts',
+			status: 403,
+			body: { detail: 'Artifact storage denied access' },
+		});
+		const result = await run(
+			env.credentials(),
+			runParams({ prompt: 'Draw an image.', binarySelection: 'none' }),
+		);
+		expect(result.status).toBe('success');
+		const [item] = result.items;
+		const vlmrun = vlmrunOf(item);
+		const executionId = String(vlmrun.executionId);
+		const ref = refsOf(item).img;
+		// The charged result is on the item; only the file is missing, with VLM Run's reason.
+		expect(vlmrun.status).toBe('completed');
+		expect(item.json.artifacts).toBeDefined();
+		expect(item.binary).toBeUndefined();
+		expect(vlmrun.artifacts).toEqual([
+			{
+				ref,
+				downloaded: false,
+				binaryProperty: null,
+				fileName: null,
+				mimeType: null,
+				error: expect.stringContaining('VLM Run said: Artifact storage denied access'),
+			},
+		]);
+		expect(vlmrun.artifactError).toBe(
+			`Execution ${executionId} completed, but 1 of its artifacts could not be downloaded (${ref}); its result is kept. Get them later with Artifact → Get.`,
+		);
+		expect(env.emulator.requests({ method: 'GET', path: '/artifacts' })).toHaveLength(1);
+	});
+
 	it('Get Execution outputs the response and downloads its artifacts too', async () => {
 		const submitted = await run(
 			env.credentials(),
@@ -193,6 +229,10 @@ describe('Artifact → Get', () => {
 			executionId: 'no-such-execution',
 		});
 		expect(result.status).toBe('error');
-		expect(result.nodeError('VLM Run')?.message).toBe('The artifact was not found on VLM Run');
+		expect(result.nodeError('VLM Run')?.message).toBe(
+			'The artifact "img_000000" was not found on VLM Run',
+		);
+		// The download answered with bytes; VLM Run's detail is still read from them.
+		expect(result.nodeError('VLM Run')?.description).toMatch(/VLM Run said: \w+/);
 	});
 });

@@ -107,7 +107,8 @@ const cases: Case[] = [
 				data: { data: Buffer.alloc(0), fileName: 'empty.pdf', mimeType: 'application/pdf' },
 			}),
 		],
-		message: 'The file "empty.pdf" in binary field "data" of item 0 is empty',
+		message:
+			'The file "empty.pdf" (binary field "data", application/pdf, 0 bytes) cannot be sent to VLM Run: it is empty',
 		description: /no content/,
 	},
 	{

@@ -5,13 +5,18 @@
 // also assert that nothing reached VLM Run.
 import { randomUUID } from 'node:crypto';
 
-import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
+import type {
+	IDataObject,
+	INodeExecutionData,
+	INodeParameters,
+	IPairedItemData,
+} from 'n8n-workflow';
 
 import { VlmRunChat } from '../../../nodes/VlmRun/VlmRunChat.node';
 import { VlmRunExecution } from '../../../nodes/VlmRun/VlmRunExecution.node';
 import { VlmRunRequest } from '../../../nodes/VlmRun/VlmRunRequest.node';
 import { signBody, type Emulator, type FaultSpec } from '../../emulator';
-import { createBinaryItem, runNode, type BinaryInput } from '../harness';
+import { createBinaryItem, runNode, type BinaryInput, type WorkflowNode } from '../harness';
 import { fixture, useEmulator, vlmNode } from '../vlmrun';
 import { resumeWaiting } from '../resume';
 import { deliver, type Callback } from './webhook';
@@ -147,9 +152,10 @@ const cases: Case[] = [
 			await file(pdf()),
 		],
 		item: 1,
-		message: 'The file "scan.pdf" in binary field "data" of item 1 is empty',
+		message:
+			'The file "scan.pdf" (binary field "data", application/pdf, 0 bytes) cannot be sent to VLM Run: it is empty',
 		description:
-			'The previous node produced a file with no content. Check where the file comes from.',
+			'An empty file has no content: check the node that produced it. Remove the file from the item, or turn on the option Skip Unsupported Files to leave such files out.',
 	},
 	{
 		node: 'request',
@@ -161,9 +167,10 @@ const cases: Case[] = [
 			await file({ data: 'a,b\n1,2\n', fileName: 'totals.csv', mimeType: 'text/csv' }),
 		],
 		item: 2,
-		message: 'VLM Run does not take files of type "text/csv" ("totals.csv", item 2)',
+		message:
+			'The file "totals.csv" (binary field "data", text/csv, 8 bytes) cannot be sent to VLM Run: VLM Run does not read this file type',
 		description:
-			/^VLM Run accepts images \(PNG, JPEG, GIF, WebP\).*Convert the file first, or set the Modality parameter if the MIME type is wrong\.$/,
+			/^VLM Run accepts images \(PNG, JPEG, GIF, WebP\).*Convert the file first, or set the Modality parameter if the MIME type is wrong\. Remove the file from the item, or turn on the option Skip Unsupported Files to leave such files out\.$/,
 	},
 	{
 		node: 'request',
@@ -297,9 +304,9 @@ const cases: Case[] = [
 			{ domain: 'document.invoice' },
 		]),
 		item: 1,
-		message: 'The domain was not found on VLM Run',
+		message: 'The domain "document.no-such-domain" was not found on VLM Run',
 		description:
-			/^Check the domain ID .*VLM Run said: Domain not found \(POST \/document\/generate, HTTP 404\)$/,
+			'Check the domain name, or pick one from the list of domains. VLM Run said: Domain not found (POST /document/generate, HTTP 404)',
 		caughtBeforeSending: false,
 	},
 	{
@@ -339,7 +346,7 @@ const cases: Case[] = [
 			];
 		},
 		item: 1,
-		message: 'The prediction was not found on VLM Run',
+		message: `The prediction "${UNKNOWN_ID}" was not found on VLM Run`,
 		description: `Check the prediction ID (and that it belongs to the account of this API key). VLM Run said: Prediction not found (GET /predictions/${UNKNOWN_ID}, HTTP 404)`,
 		caughtBeforeSending: false,
 	},
@@ -352,7 +359,7 @@ const cases: Case[] = [
 			return [{ json: { id: fileId } }, { json: { id: fileId } }, { json: { id: UNKNOWN_ID } }];
 		},
 		item: 2,
-		message: 'The file was not found on VLM Run',
+		message: `The file "${UNKNOWN_ID}" was not found on VLM Run`,
 		description:
 			/^Check the file ID \(and that it belongs to the account of this API key\)\. VLM Run said: File not found \(GET \/files\/0{8}-/,
 		caughtBeforeSending: false,
@@ -495,7 +502,7 @@ const cases: Case[] = [
 		parameters: { resource: 'execution', operation: 'get', executionId: '={{ $json.id }}' },
 		items: plain([{ id: UNKNOWN_ID }]),
 		item: 0,
-		message: 'The execution was not found on VLM Run',
+		message: `The execution "${UNKNOWN_ID}" was not found on VLM Run`,
 		description: `Check the execution ID (and that it belongs to the account of this API key). VLM Run said: Execution not found (GET /agent/executions/${UNKNOWN_ID}, HTTP 404)`,
 		caughtBeforeSending: false,
 	},
@@ -522,9 +529,10 @@ const cases: Case[] = [
 			),
 		],
 		item: 2,
-		message: 'The file "blank.png" in binary field "data" of item 2 is empty',
+		message:
+			'The file "blank.png" (binary field "data", image/png, 0 bytes) cannot be sent to VLM Run: it is empty',
 		description:
-			'The previous node produced a file with no content. Check where the file comes from.',
+			'An empty file has no content: check the node that produced it. Remove the file from the item, or turn on the option Skip Unsupported Files to leave such files out.',
 	},
 	{
 		node: 'chat',
@@ -719,5 +727,204 @@ describe('Bad-input catalogue: callbacks', () => {
 			status: 'completed',
 			response: { total: 1 },
 		});
+	});
+});
+
+// ---------------------------------------------------------------------------------------------
+// Mixed good and bad files in one item (a real email): two PDFs, a PNG, an empty part and a .txt,
+// through every operation that takes several files, under the three error modes.
+
+const mail = async (json: IDataObject = {}) =>
+	await createBinaryItem(
+		{
+			attachment_0: fixture('invoice-1.pdf'),
+			attachment_1: fixture('invoice-2.pdf'),
+			attachment_2: fixture('receipt.png'),
+			attachment_3: { data: Buffer.alloc(0), fileName: 'empty.pdf', mimeType: 'application/pdf' },
+			attachment_4: { data: 'Call me back.\n', fileName: 'notes.txt', mimeType: 'text/plain' },
+		},
+		json,
+	);
+
+const EMPTY_PDF =
+	'"empty.pdf" (binary field "attachment_3", application/pdf, 0 bytes): it is empty';
+const NOTES_TXT =
+	'"notes.txt" (binary field "attachment_4", text/plain, 14 bytes): VLM Run does not read this file type';
+
+interface MixedCase {
+	node: NodeKind;
+	name: string;
+	parameters: INodeParameters;
+	/** The files VLM Run cannot take, in the order of the item. */
+	unusable: string[];
+	/** Successful output items for the mail item (the clean first item adds its own). */
+	successes: number;
+	/** What VLM Run received for the usable files of the mail item plus the clean item. */
+	sent: (emulator: Emulator) => void;
+	chatInput?: boolean;
+}
+
+/** The message of the error that names one unusable file. */
+const oneFile = (label: string) =>
+	`The file ${label.replace(': ', ' cannot be sent to VLM Run: ')}`;
+
+const mixedCases: MixedCase[] = [
+	{
+		node: 'request',
+		name: 'Extract',
+		parameters: extract({ binarySelection: 'all' }),
+		unusable: [EMPTY_PDF, NOTES_TXT],
+		successes: 3,
+		sent: (emulator) => {
+			// Two PDFs of the mail plus the clean item's PDF; the PNG goes inline.
+			expect(emulator.requests({ method: 'POST', path: '/files' })).toHaveLength(3);
+			expect(emulator.requests({ method: 'POST', path: '/document/generate' })).toHaveLength(3);
+			expect(emulator.requests({ method: 'POST', path: '/image/generate' })).toHaveLength(1);
+		},
+	},
+	{
+		node: 'execution',
+		name: 'Execution Run',
+		parameters: runAgent({ binarySelection: 'all' }),
+		unusable: [EMPTY_PDF, NOTES_TXT],
+		successes: 1,
+		sent: (emulator) => {
+			const executions = emulator.requests({ method: 'POST', path: '/agent/execute' });
+			expect(executions).toHaveLength(2);
+			const inputs = executions.map((request) =>
+				Object.keys((request.body as IDataObject).inputs as IDataObject).sort(),
+			);
+			expect(inputs).toContainEqual(['attachment_0', 'attachment_1', 'attachment_2']);
+			expect(emulator.requests({ method: 'POST', path: '/files' })).toHaveLength(4);
+		},
+	},
+	{
+		node: 'chat',
+		name: 'Chat attachments',
+		parameters: chatMessage({ binarySelection: 'all' }),
+		unusable: [EMPTY_PDF, NOTES_TXT],
+		successes: 1,
+		chatInput: true,
+		sent: (emulator) => {
+			const chats = emulator.requests({ method: 'POST', path: '/openai/chat/completions' });
+			expect(chats).toHaveLength(2);
+			const parts = chats.map((request) => {
+				const messages = (request.body as IDataObject).messages as IDataObject[];
+				const content = messages.at(-1)?.content as IDataObject[];
+				return content.map((part) => part.type);
+			});
+			expect(parts).toContainEqual(['input_file', 'input_file', 'image_url', 'text']);
+		},
+	},
+	{
+		node: 'request',
+		name: 'File Upload',
+		// VLM Run's file store takes any type, so only the empty file is unusable.
+		parameters: { resource: 'file', operation: 'upload', binarySelection: 'all' },
+		unusable: [EMPTY_PDF],
+		successes: 4,
+		sent: (emulator) => {
+			expect(emulator.requests({ method: 'POST', path: '/files' })).toHaveLength(5);
+		},
+	},
+];
+
+describe('Bad-input catalogue: good and bad files in one item', () => {
+	const items = async (row: MixedCase) => {
+		const json = row.chatInput ? chatItem('Read these') : {};
+		return [await file(pdf(), json), await mail(json)];
+	};
+	const run = async (row: MixedCase, onError?: WorkflowNode['onError']) =>
+		await runNode(vlmNode(NODE_NAMES[row.node], row.parameters, onError ? { onError } : {}), {
+			nodeTypes: [NODE_TYPES[row.node]],
+			inputItems: await items(row),
+			credentials: env.credentials(),
+		});
+	const unusableMessage = (row: MixedCase) =>
+		row.unusable.length === 1
+			? oneFile(row.unusable[0])
+			: `${row.unusable.length} files cannot be sent to VLM Run: ${row.unusable.join('; ')}`;
+
+	it.each(mixedCases.map((row) => [row.name, row] as const))(
+		'%s, stop on error: one error names every unusable file, before any request',
+		async (_title, row) => {
+			const result = await run(row);
+			expect(result.status).toBe('error');
+			const error = result.nodeError('VLM Run') as unknown as IDataObject & {
+				context?: IDataObject;
+			};
+			expect(error.message).toBe(unusableMessage(row));
+			expect(error.description).toMatch(/turn on the option Skip Unsupported Files/);
+			expect(error.context?.itemIndex).toBe(1);
+			expect(env.emulator.requests()).toEqual([]);
+		},
+	);
+
+	it.each(mixedCases.map((row) => [row.name, row] as const))(
+		'%s, continue (regular output): an error item per unusable file, the usable files processed',
+		async (_title, row) => {
+			const result = await run(row, 'continueRegularOutput');
+			expect(result.status).toBe('success');
+			const errors = result.items.filter((item) => 'error' in item.json);
+			const successes = result.items.filter((item) => !('error' in item.json));
+			expect(errors.map((item) => item.json.error)).toEqual(row.unusable.map(oneFile));
+			expect(errors.map((item) => item.pairedItem)).toEqual(row.unusable.map(() => ({ item: 1 })));
+			expect(successes).toHaveLength(row.successes + 1);
+			expect(
+				successes.filter((item) => (item.pairedItem as IPairedItemData).item === 1),
+			).toHaveLength(row.successes);
+			row.sent(env.emulator);
+		},
+	);
+
+	it.each(mixedCases.map((row) => [row.name, row] as const))(
+		'%s, continue (using error output): the usable files on the success output, the others on the error output',
+		async (_title, row) => {
+			const result = await run(row, 'continueErrorOutput');
+			expect(result.status).toBe('success');
+			const good = result.outputs('VLM Run', { output: 0 });
+			const bad = result.outputs('VLM Run', { output: 1 });
+			expect(good).toHaveLength(row.successes + 1);
+			expect(good.every((item) => !('error' in item.json))).toBe(true);
+			expect(bad.map((item) => item.json.error)).toEqual(row.unusable.map(oneFile));
+			row.sent(env.emulator);
+		},
+	);
+
+	it('Skip Unsupported Files leaves the unusable files out and names them on every output item', async () => {
+		const row = mixedCases[0];
+		const result = await run({
+			...row,
+			parameters: extract({ binarySelection: 'all', options: { skipUnsupported: true } }),
+		});
+		expect(result.status).toBe('success');
+		const mailItems = result.items.filter(
+			(item) => (item.pairedItem as IPairedItemData).item === 1,
+		);
+		expect(mailItems.map((item) => (item.json.vlmrun as IDataObject).fileName)).toEqual([
+			'invoice-1.pdf',
+			'invoice-2.pdf',
+			'receipt.png',
+		]);
+		for (const item of mailItems) {
+			expect((item.json.vlmrun as IDataObject).skippedFiles).toEqual([
+				{
+					fileName: 'empty.pdf',
+					binaryProperty: 'attachment_3',
+					mimeType: 'application/pdf',
+					bytes: 0,
+					reason: 'it is empty',
+				},
+				{
+					fileName: 'notes.txt',
+					binaryProperty: 'attachment_4',
+					mimeType: 'text/plain',
+					bytes: 14,
+					reason: 'VLM Run does not read this file type',
+				},
+			]);
+		}
+		expect((result.items[0].json.vlmrun as IDataObject).skippedFiles).toBeUndefined();
+		row.sent(env.emulator);
 	});
 });

@@ -45,10 +45,19 @@ describe('Completion modes', () => {
 			batch: true,
 			callback_url: 'https://n8n.example.com/webhook/vlmrun',
 		});
-		expect(result.items[0].json).toMatchObject({
-			id: expect.any(String),
+		const json = result.items[0].json;
+		expect(json).toMatchObject({ id: expect.any(String), status: 'pending', response: null });
+		// The same vlmrun summary as Wait for Result, so {{ $json.vlmrun.predictionId }} works in every mode.
+		expect(json.vlmrun).toEqual({
+			predictionId: json.id,
 			status: 'pending',
-			response: null,
+			domain: 'document.invoice',
+			creditsUsed: 0,
+			usage: expect.any(Object),
+			fileName: 'invoice-1.pdf',
+			mimeType: 'application/pdf',
+			binaryProperty: 'data',
+			modality: 'document',
 		});
 	});
 

@@ -240,8 +240,15 @@ describe('Extract from binary files', () => {
 			status: 'completed',
 			response: expect.objectContaining({ invoice_id: expect.anything() }),
 			usage: expect.objectContaining({ credits_used: expect.any(Number) }),
-			source: { fileName: 'invoice-1.pdf', modality: 'document' },
+			vlmrun: expect.objectContaining({
+				status: 'completed',
+				fileName: 'invoice-1.pdf',
+				modality: 'document',
+			}),
 		});
+		const json = result.items[0].json;
+		expect((json.vlmrun as IDataObject).predictionId).toBe(json.id);
+		expect(json.source).toBeUndefined();
 	});
 });
 

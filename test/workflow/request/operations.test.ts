@@ -49,7 +49,9 @@ describe('Prediction operations', () => {
 			operation: 'get',
 			predictionId: 'no-such-id',
 		});
-		expect(result.nodeError('VLM Run')?.message).toBe('The prediction was not found on VLM Run');
+		expect(result.nodeError('VLM Run')?.message).toBe(
+			'The prediction "no-such-id" was not found on VLM Run',
+		);
 		expect(result.nodeError('VLM Run')?.description).toContain(
 			'VLM Run said: Prediction not found',
 		);
@@ -91,7 +93,9 @@ describe('File operations', () => {
 		const deleted = await run({ resource: 'file', operation: 'delete', fileId: file.id as string });
 		expect(deleted.items[0].json).toEqual({ deleted: true, id: file.id });
 		const gone = await run({ resource: 'file', operation: 'get', fileId: file.id as string });
-		expect(gone.nodeError('VLM Run')?.message).toBe('The file was not found on VLM Run');
+		expect(gone.nodeError('VLM Run')?.message).toBe(
+			`The file "${String(file.id)}" was not found on VLM Run`,
+		);
 	});
 
 	it('streams files above 32 MiB through a presigned upload and verifies it', async () => {
