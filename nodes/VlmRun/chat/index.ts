@@ -1,11 +1,13 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import type { OperationMap } from '../shared/router';
+import { operationMap, type OperationOptions, type ResourceOptions } from '../shared/router';
 import { message } from './message.operation';
 
-export const operations: OperationMap = {
+export const operations = operationMap({
 	chat: { message },
-};
+});
+
+type Operations = typeof operations;
 
 const selectors: INodeProperties[] = [
 	{
@@ -13,7 +15,7 @@ const selectors: INodeProperties[] = [
 		name: 'resource',
 		type: 'options',
 		noDataExpression: true,
-		options: [{ name: 'Chat', value: 'chat' }],
+		options: [{ name: 'Chat', value: 'chat' }] satisfies ResourceOptions<Operations>,
 		default: 'chat',
 	},
 	{
@@ -30,7 +32,7 @@ const selectors: INodeProperties[] = [
 				description:
 					'Ask a VLM Run model about text, images, documents, audio or video, in one turn or a whole conversation',
 			},
-		],
+		] satisfies OperationOptions<Operations, 'chat'>,
 		default: 'message',
 	},
 ];

@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import type { OperationMap } from '../shared/router';
+import { operationMap, type OperationOptions, type ResourceOptions } from '../shared/router';
 import { createAgent } from './createAgent.operation';
 import { createSkill } from './createSkill.operation';
 import { downloadSkill } from './downloadSkill.operation';
@@ -14,7 +14,7 @@ import { listSkills } from './listSkills.operation';
 import { runAgent } from './run.operation';
 import { updateSkill } from './updateSkill.operation';
 
-export const operations: OperationMap = {
+export const operations = operationMap({
 	execution: { run: runAgent, get: getExecution, list: listExecutions },
 	artifact: { get: getArtifact },
 	skill: {
@@ -25,7 +25,9 @@ export const operations: OperationMap = {
 		download: downloadSkill,
 	},
 	agent: { create: createAgent, get: getAgent, list: listAgents },
-};
+});
+
+type Operations = typeof operations;
 
 const selectors: INodeProperties[] = [
 	{
@@ -38,7 +40,7 @@ const selectors: INodeProperties[] = [
 			{ name: 'Artifact', value: 'artifact' },
 			{ name: 'Execution', value: 'execution' },
 			{ name: 'Skill', value: 'skill' },
-		],
+		] satisfies ResourceOptions<Operations>,
 		default: 'execution',
 	},
 	{
@@ -66,7 +68,7 @@ const selectors: INodeProperties[] = [
 				action: 'Get many executions',
 				description: 'List recent executions',
 			},
-		],
+		] satisfies OperationOptions<Operations, 'execution'>,
 		default: 'run',
 	},
 	{
@@ -82,7 +84,7 @@ const selectors: INodeProperties[] = [
 				action: 'Get an artifact',
 				description: 'Download a file an execution or chat produced',
 			},
-		],
+		] satisfies OperationOptions<Operations, 'artifact'>,
 		default: 'get',
 	},
 	{
@@ -117,7 +119,7 @@ const selectors: INodeProperties[] = [
 				action: 'Update a skill',
 				description: 'Publish a new version from a bundle',
 			},
-		],
+		] satisfies OperationOptions<Operations, 'skill'>,
 		default: 'create',
 	},
 	{
@@ -140,7 +142,7 @@ const selectors: INodeProperties[] = [
 				description: 'Fetch an agent by name or ID',
 			},
 			{ name: 'Get Many', value: 'list', action: 'Get many agents', description: 'List agents' },
-		],
+		] satisfies OperationOptions<Operations, 'agent'>,
 		default: 'create',
 	},
 ];

@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import type { OperationMap } from '../shared/router';
+import { operationMap, type OperationOptions, type ResourceOptions } from '../shared/router';
 import { deleteFile } from './deleteFile.operation';
 import { extract } from './extract.operation';
 import { getDomainSchema } from './getDomainSchema.operation';
@@ -10,11 +10,13 @@ import { listFiles } from './listFiles.operation';
 import { listPredictions } from './listPredictions.operation';
 import { uploadFile } from './uploadFile.operation';
 
-export const operations: OperationMap = {
+export const operations = operationMap({
 	prediction: { extract, get: getPrediction, list: listPredictions },
 	file: { upload: uploadFile, get: getFile, list: listFiles, delete: deleteFile },
 	domain: { getSchema: getDomainSchema },
-};
+});
+
+type Operations = typeof operations;
 
 const selectors: INodeProperties[] = [
 	{
@@ -26,7 +28,7 @@ const selectors: INodeProperties[] = [
 			{ name: 'Domain', value: 'domain' },
 			{ name: 'File', value: 'file' },
 			{ name: 'Prediction', value: 'prediction' },
-		],
+		] satisfies ResourceOptions<Operations>,
 		default: 'prediction',
 	},
 	{
@@ -54,7 +56,7 @@ const selectors: INodeProperties[] = [
 				action: 'Get many predictions',
 				description: 'List recent predictions',
 			},
-		],
+		] satisfies OperationOptions<Operations, 'prediction'>,
 		default: 'extract',
 	},
 	{
@@ -83,7 +85,7 @@ const selectors: INodeProperties[] = [
 				action: 'Upload a file',
 				description: 'Upload binary files to VLM Run',
 			},
-		],
+		] satisfies OperationOptions<Operations, 'file'>,
 		default: 'upload',
 	},
 	{
@@ -99,7 +101,7 @@ const selectors: INodeProperties[] = [
 				action: 'Get the schema of a domain',
 				description: 'Fetch the JSON schema VLM Run uses for a domain',
 			},
-		],
+		] satisfies OperationOptions<Operations, 'domain'>,
 		default: 'getSchema',
 	},
 ];

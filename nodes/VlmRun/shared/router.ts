@@ -3,6 +3,7 @@ import type {
 	IExecuteFunctions,
 	INodeExecutionData,
 	INodeProperties,
+	INodePropertyOptions,
 	IPairedItemData,
 } from 'n8n-workflow';
 
@@ -44,6 +45,26 @@ export interface Operation<Prepared = unknown> {
 }
 
 export type OperationMap = Record<string, Record<string, Operation<unknown>>>;
+
+/**
+ * A node's resource→operation map, typed by its resource and operation names (so the selectors can
+ * be checked against it) while each operation's prepared value stays private to its file.
+ */
+export function operationMap<Map extends OperationMap>(
+	map: Map,
+): { [Resource in keyof Map]: { [Name in keyof Map[Resource]]: Operation } } {
+	return map;
+}
+
+/** Options of a node's Resource selector: a value that is not a resource of the map does not compile. */
+export type ResourceOptions<Map extends OperationMap> = Array<
+	INodePropertyOptions & { value: keyof Map & string }
+>;
+
+/** Options of a resource's Operation selector: each value must be one of its operations in the map. */
+export type OperationOptions<Map extends OperationMap, Resource extends keyof Map> = Array<
+	INodePropertyOptions & { value: keyof Map[Resource] & string }
+>;
 
 class Skipped extends Error {}
 
