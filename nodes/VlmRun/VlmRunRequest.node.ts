@@ -11,7 +11,9 @@ import type {
 import { searchDomains } from './methods/listSearch';
 import { operations, properties } from './request';
 import { predictionShapers } from './request/extract.operation';
+import { REQUEST_DEFAULTS } from './request/extract.review';
 import { callbackWebhooks, resumeFromCallback, waitForCallbacks } from './shared/callback';
+import { reviewOutputsExpression, routeReviewed } from './shared/review';
 import { route } from './shared/router';
 
 export class VlmRunRequest implements INodeType {
@@ -27,7 +29,8 @@ export class VlmRunRequest implements INodeType {
 		defaults: { name: 'VLM Run Request' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
-		outputs: [NodeConnectionTypes.Main],
+		// Confident and Needs Review once Review Rules are set (see shared/review).
+		outputs: reviewOutputsExpression(REQUEST_DEFAULTS),
 		credentials: [{ name: 'vlmRunApi', required: true }],
 		webhooks: callbackWebhooks,
 		waitingNodeTooltip: 'Waiting for VLM Run to call back with the finished jobs',
@@ -37,11 +40,19 @@ export class VlmRunRequest implements INodeType {
 	methods = { listSearch: { searchDomains } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await waitForCallbacks.call(this, await route.call(this, operations), predictionShapers);
+		const output = await waitForCallbacks.call(
+			this,
+			await route.call(this, operations),
+			predictionShapers,
+		);
+		return routeReviewed(this, output, REQUEST_DEFAULTS);
 	}
 
 	/** Receives VLM Run's callbacks for Completion: Wait for Callback (see shared/callback.ts). */
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		return await resumeFromCallback.call(this, predictionShapers);
+		const response = await resumeFromCallback.call(this, predictionShapers);
+		if (response.workflowData)
+			response.workflowData = routeReviewed(this, response.workflowData, REQUEST_DEFAULTS);
+		return response;
 	}
 }

@@ -24,12 +24,14 @@ import {
 	schemaFromFields,
 	type FieldDefinition,
 } from '../shared/schema';
+import { readReviewRules, reviewRulesProperty } from '../shared/review';
 import { apiRequest } from '../shared/transport';
 import { extractProperties } from './extract.properties';
+import { reviewPrediction, type ExtractReview } from './extract.review';
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['prediction'], operation: ['extract'] } },
-	extractProperties,
+	[...extractProperties, reviewRulesProperty],
 );
 
 /** A file or URL to extract from, or (under continue-on-fail) the error of a file VLM Run cannot take. */
@@ -51,6 +53,7 @@ interface ExtractPlan {
 	callbackDeadline?: number;
 	output: 'data' | 'full';
 	includeInputBinary: boolean;
+	review?: ExtractReview;
 }
 
 // VLM Run needs a domain on every generate call; with only a custom schema these generic domains
@@ -161,9 +164,10 @@ async function prepare(this: IExecuteFunctions, i: number): Promise<ExtractPlan>
 		);
 	}
 	const options = this.getNodeParameter('options', i, {}) as IDataObject;
+	const reviewRules = readReviewRules(this, i);
 	const config: IDataObject = {};
 	if (schema) config.json_schema = schema;
-	if (options.confidence) config.confidence = true;
+	if (options.confidence || reviewRules?.minConfidence) config.confidence = true;
 	if (options.grounding) config.grounding = true;
 	if (options.detail && options.detail !== 'auto') config.detail = options.detail;
 	if (options.serviceTier) config.service_tier = options.serviceTier;
@@ -202,6 +206,7 @@ async function prepare(this: IExecuteFunctions, i: number): Promise<ExtractPlan>
 			: undefined,
 		output: options.output === 'full' ? 'full' : 'data',
 		includeInputBinary: options.includeInputBinary === true,
+		review: reviewRules && { rules: reviewRules, schema, partial: config.gql_stmt !== undefined },
 	};
 }
 
@@ -280,11 +285,12 @@ async function extractOne(
 	source: UsableSource,
 ): Promise<INodeExecutionData> {
 	const summary = sourceSummary(source, plan.skipped);
+	const domain =
+		plan.domainsByType[source.modality] ?? plan.domain ?? SCHEMA_ONLY_DOMAINS[source.modality];
 	const body: IDataObject = {
 		...(await fileInput(ctx, source)),
 		model: 'vlm-1',
-		domain:
-			plan.domainsByType[source.modality] ?? plan.domain ?? SCHEMA_ONLY_DOMAINS[source.modality],
+		domain,
 		batch: true,
 		config: plan.config,
 		metadata: plan.metadata,
@@ -310,11 +316,13 @@ async function extractOne(
 			itemIndex: i,
 		});
 	}
-	const item: INodeExecutionData = {
+	let item: INodeExecutionData = {
 		json: predictionItem(prediction, plan.output, summary),
 	};
 	if (plan.includeInputBinary && source.file)
 		item.binary = { [source.file.property]: source.file.binary };
+	if (plan.review && prediction.status === 'completed')
+		item = await reviewPrediction(ctx, i, plan.review, prediction, item, { ...source, domain });
 	if (plan.callbackDeadline === undefined || prediction.status === 'completed') return item;
 	return pendingJobItem(
 		{ ...item, pairedItem: { item: i } },

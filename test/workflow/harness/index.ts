@@ -18,7 +18,7 @@
 export { HARNESS_WORKFLOW_ID, PACKAGE_NAME, START_NODE_NAME, START_NODE_TYPE } from './constants';
 export { getEnvironment, shutdownHarness } from './environment';
 export type { HarnessEnvironment } from './environment';
-export { HarnessManualTrigger, HarnessNodeTypes } from './nodeTypes';
+export { HarnessManualTrigger, HarnessNodeTypes, HarnessPassThrough } from './nodeTypes';
 export type { NodeTypeClass, NodeTypeInput } from './nodeTypes';
 export { HarnessCredentialsHelper } from './credentials';
 export { createBinaryItem, readBinary, storeBinary } from './binary';

@@ -32,6 +32,26 @@ export class HarnessManualTrigger implements INodeType {
 	}
 }
 
+/** A downstream node that passes its items on, to see what a node delivers along a connection. */
+export class HarnessPassThrough implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Harness Pass Through',
+		name: 'passThrough',
+		group: ['transform'],
+		version: 1,
+		description: 'Outputs its input items',
+		usableAsTool: true,
+		defaults: { name: 'Pass Through' },
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		properties: [],
+	};
+
+	async execute(this: IExecuteFunctions) {
+		return [this.getInputData()];
+	}
+}
+
 function instantiate(input: NodeTypeInput): INodeType | IVersionedNodeType {
 	return typeof input === 'function' ? new input() : input;
 }

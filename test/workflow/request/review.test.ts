@@ -1,0 +1,349 @@
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+
+import { VlmRunRequest } from '../../../nodes/VlmRun/VlmRunRequest.node';
+import {
+	connect,
+	createBinaryItem,
+	HarnessPassThrough,
+	runWorkflow,
+	type BinaryInput,
+} from '../harness';
+import { fixture, useEmulator, vlmNode } from '../vlmrun';
+
+/*
+ * Review Rules on Extract: which output (Confident, Needs Review) each item takes and why. The
+ * emulator reads files marked emulator-blurry / emulator-invalid like bad scans (emulator/scans.ts).
+ */
+
+const env = useEmulator();
+
+const INVOICE = { __rl: true, mode: 'list', value: 'document.invoice' };
+
+const SCHEMA = {
+	type: 'object',
+	required: ['invoice_id', 'total', 'currency'],
+	properties: {
+		invoice_id: { type: 'string' },
+		total: { type: 'number' },
+		currency: { type: 'string', enum: ['USD', 'EUR'] },
+		customer: {
+			type: 'object',
+			required: ['name'],
+			properties: { name: { type: 'string' } },
+		},
+	},
+};
+
+/** A PNG whose bytes carry a marker the emulator reads (its header stays a valid 48×64 PNG). */
+function scan(fileName: string, marker = ''): BinaryInput {
+	const png = fixture('receipt.png');
+	return { ...png, fileName, data: Buffer.concat([png.data as Buffer, Buffer.from(marker)]) };
+}
+
+async function items(...files: BinaryInput[]) {
+	return await Promise.all(files.map(async (file) => await createBinaryItem({ data: file })));
+}
+
+async function run(
+	parameters: IDataObject,
+	inputItems: INodeExecutionData[],
+	extra: IDataObject = {},
+) {
+	const node = vlmNode(
+		'vlmRunRequest',
+		{ resource: 'prediction', operation: 'extract', domain: INVOICE, ...parameters },
+		extra,
+	);
+	const connections = {};
+	connect(connections, 'VLM Run', 'Approve', { outputIndex: 0 });
+	connect(connections, 'VLM Run', 'Check', { outputIndex: 1 });
+	const result = await runWorkflow({
+		nodes: [
+			node,
+			{ name: 'Approve', type: 'passThrough', typeVersion: 1, parameters: {} },
+			{ name: 'Check', type: 'passThrough', typeVersion: 1, parameters: {} },
+		],
+		connections,
+		nodeTypes: [VlmRunRequest, HarnessPassThrough],
+		inputItems,
+		credentials: env.credentials(),
+	});
+	expect(result.error).toBeUndefined();
+	const received = (name: string) => (result.runData[name] ? result.outputs(name) : []);
+	return {
+		result,
+		confident: result.outputs('VLM Run', { output: 0 }),
+		needsReview: result.outputs('VLM Run', { output: 1 }),
+		approved: received('Approve'),
+		checked: received('Check'),
+	};
+}
+
+const review = (item: INodeExecutionData) =>
+	(item.json.vlmrun as IDataObject).review as { needed: boolean; reasons: IDataObject[] };
+
+const generateBodies = () =>
+	env.emulator
+		.requests({ method: 'POST', path: /\/(image|document)\/generate$/ })
+		.map((request) => request.body as IDataObject);
+
+describe('Review Rules on Extract', () => {
+	it('keeps one output and no review without rules', async () => {
+		const { result } = await run({}, await items(scan('a.png')));
+		expect(result.task('VLM Run').data?.main).toHaveLength(1);
+		const [item] = result.outputs('VLM Run');
+		expect(item.json.vlmrun).not.toHaveProperty('review');
+		expect(generateBodies()[0].config).not.toHaveProperty('confidence');
+	});
+
+	it('routes fields below Minimum Confidence to Needs Review, turning Confidence Scores on', async () => {
+		const { result, confident, needsReview, approved, checked } = await run(
+			{ reviewRules: { minConfidence: 'med' } },
+			await items(scan('sharp.png'), scan('blurry.png', 'emulator-blurry'), scan('clear.png')),
+		);
+		expect(result.task('VLM Run').data?.main).toHaveLength(2);
+		expect(generateBodies().map((body) => (body.config as IDataObject).confidence)).toEqual([
+			true,
+			true,
+			true,
+		]);
+		expect(confident.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 2 }]);
+		expect(confident.map(review)).toEqual([
+			{ needed: false, reasons: [] },
+			{ needed: false, reasons: [] },
+		]);
+		expect(needsReview.map((item) => item.pairedItem)).toEqual([{ item: 1 }]);
+		expect(review(needsReview[0])).toEqual({
+			needed: true,
+			reasons: ['subtotal', 'tax', 'total'].map((field) => ({
+				field,
+				rule: 'confidence',
+				value: needsReview[0].json[field],
+				confidence: 'low',
+				message: `${field}: VLM Run's confidence is low, below medium`,
+			})),
+		});
+		// n8n delivers each output along its own connection.
+		expect(approved.map((item) => item.json.vlmrun)).toEqual(
+			confident.map((item) => item.json.vlmrun),
+		);
+		expect(checked.map((item) => item.json.vlmrun)).toEqual(
+			needsReview.map((item) => item.json.vlmrun),
+		);
+	});
+
+	it('with High, also flags the fields read with medium confidence', async () => {
+		const { needsReview } = await run(
+			{ reviewRules: { minConfidence: 'hi' } },
+			await items(scan('blurry.png', 'emulator-blurry')),
+		);
+		const reasons = review(needsReview[0]).reasons;
+		expect(reasons.filter((r) => r.confidence === 'med').map((r) => r.field)).toEqual([
+			'invoice_id',
+			'invoice_issue_date',
+			'customer',
+			'customer_email',
+			'customer_phone',
+		]);
+		expect(reasons.filter((r) => r.confidence === 'low').map((r) => r.field)).toEqual([
+			'subtotal',
+			'tax',
+			'total',
+		]);
+	});
+
+	it('flags a missing required field, a wrong type and a value outside the enum of the user schema', async () => {
+		const { confident, needsReview } = await run(
+			{
+				inputSource: 'url',
+				urls: 'https://files.example/clean.pdf https://files.example/emulator-invalid/scan.pdf',
+				schemaSource: 'json',
+				jsonSchema: JSON.stringify(SCHEMA),
+				reviewRules: { validateSchema: true },
+			},
+			[{ json: {} }],
+		);
+		expect(confident.map((item) => item.json.vlmrun)).toMatchObject([
+			{ url: 'https://files.example/clean.pdf', review: { needed: false, reasons: [] } },
+		]);
+		expect(needsReview).toHaveLength(1);
+		expect(needsReview[0].pairedItem).toEqual({ item: 0 });
+		expect(review(needsReview[0]).reasons).toEqual([
+			{
+				field: 'invoice_id',
+				rule: 'required',
+				value: null,
+				confidence: null,
+				message: 'invoice_id is required but missing',
+			},
+			{
+				field: 'total',
+				rule: 'type',
+				value: 'illegible',
+				confidence: null,
+				message: 'total should be number, but is string "illegible"',
+			},
+			{
+				field: 'currency',
+				rule: 'enum',
+				value: 'UNREADABLE',
+				confidence: null,
+				message: 'currency is "UNREADABLE", not one of "USD", "EUR"',
+			},
+		]);
+		// The user's schema is the one in use: no domain schema is fetched.
+		expect(env.emulator.requests({ method: 'POST', path: '/schema' })).toHaveLength(0);
+	});
+
+	it("validates against the domain's schema, fetched once per run", async () => {
+		const { confident, needsReview } = await run(
+			{ reviewRules: { validateSchema: true } },
+			await items(
+				fixture('invoice-1.pdf'),
+				{ ...fixture('invoice-2.pdf'), fileName: 'invoice-2-emulator-invalid.pdf' },
+				fixture('invoice-1.pdf'),
+			),
+		);
+		expect(env.emulator.requests({ method: 'POST', path: '/schema' })).toEqual([
+			expect.objectContaining({ body: { domain: 'document.invoice' } }),
+		]);
+		expect(confident.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 2 }]);
+		expect(review(needsReview[0]).reasons).toEqual([
+			expect.objectContaining({ field: 'subtotal', rule: 'type', value: 'illegible' }),
+		]);
+	});
+
+	it('reports the pages and boxes of flagged document fields', async () => {
+		const file = { ...fixture('invoice-1.pdf'), fileName: 'emulator-invalid-emulator-blurry.pdf' };
+		const { needsReview } = await run(
+			{
+				reviewRules: { validateSchema: true, minConfidence: 'med' },
+				options: { grounding: true, pages: '1-2' },
+			},
+			await items(file),
+		);
+		const reasons = review(needsReview[0]).reasons;
+		// The unreadable subtotal came back as text, which VLM Run reads with medium confidence.
+		expect(reasons.map((r) => [r.field, r.rule, r.confidence])).toEqual([
+			['tax', 'confidence', 'low'],
+			['total', 'confidence', 'low'],
+			['subtotal', 'type', 'med'],
+		]);
+		// Fields later in the document sit on its second page (1-based, like the Pages option).
+		expect(reasons[1].boxes).toEqual([{ page: 2, xywh: [0.6, 0.845, 0.34, 0.055] }]);
+		// No picture for documents: their pages are not images the node can draw on.
+		expect(needsReview[0].binary?.review).toBeUndefined();
+	});
+
+	it('sends an item to Needs Review when the condition over the extracted item is true', async () => {
+		const input = await items(scan('a.png'));
+		// $json is the extracted item (total 271.88), not the input item.
+		input[0].json = { total: 5 };
+		const flagged = await run(
+			{
+				reviewRules: { condition: '={{ $json.total > 100 && $json.customer.startsWith("Acme") }}' },
+			},
+			input,
+		);
+		expect(review(flagged.needsReview[0])).toEqual({
+			needed: true,
+			reasons: [
+				{
+					field: null,
+					rule: 'condition',
+					value: true,
+					confidence: null,
+					message:
+						'Needs Review If {{ $json.total > 100 && $json.customer.startsWith("Acme") }} is true',
+				},
+			],
+		});
+		const passed = await run({ reviewRules: { condition: '={{ $json.total > 10000 }}' } }, input);
+		expect(passed.confident).toHaveLength(1);
+		expect(review(passed.confident[0])).toEqual({ needed: false, reasons: [] });
+	});
+
+	it('fails the item, naming the condition, when it is not true or false', async () => {
+		const node = vlmNode('vlmRunRequest', {
+			resource: 'prediction',
+			operation: 'extract',
+			domain: INVOICE,
+			reviewRules: { condition: '={{ $json.customer }}' },
+		});
+		const result = await runWorkflow({
+			nodes: [node],
+			nodeTypes: [VlmRunRequest],
+			inputItems: await items(scan('a.png')),
+			credentials: env.credentials(),
+		});
+		expect(result.error?.message).toBe(
+			'The review condition "{{ $json.customer }}" gave "Acme Corporation", not true or false',
+		);
+	});
+
+	it('combines the rules: each reason once, all items paired', async () => {
+		const { confident, needsReview } = await run(
+			{
+				inputSource: 'url',
+				urls: [
+					'https://files.example/ok.pdf',
+					'https://files.example/emulator-blurry/emulator-invalid.pdf',
+				].join(','),
+				schemaSource: 'json',
+				jsonSchema: JSON.stringify(SCHEMA),
+				reviewRules: {
+					minConfidence: 'med',
+					validateSchema: true,
+					condition: '={{ $json.currency !== "USD" }}',
+				},
+			},
+			[{ json: {} }],
+		);
+		expect(confident).toHaveLength(1);
+		expect(needsReview).toHaveLength(1);
+		expect(review(needsReview[0]).reasons.map((r) => [r.field, r.rule, r.confidence])).toEqual([
+			['invoice_id', 'required', null],
+			['total', 'type', 'med'],
+			['currency', 'enum', 'med'],
+			[null, 'condition', null],
+		]);
+		expect(review(confident[0])).toEqual({ needed: false, reasons: [] });
+	});
+
+	it('draws the review picture for an image with grounding, the flagged fields in red', async () => {
+		const { needsReview, result } = await run(
+			{ reviewRules: { minConfidence: 'med' }, options: { grounding: true } },
+			await items(scan('blurry-receipt.png', 'emulator-blurry')),
+		);
+		const picture = needsReview[0].binary?.review;
+		expect(picture).toMatchObject({
+			mimeType: 'image/svg+xml',
+			fileName: 'blurry-receipt-review.svg',
+		});
+		const svg = (await result.binaryData(needsReview[0], 'review')).toString('utf8');
+		expect(svg).toContain('viewBox="0 0 48 64"');
+		expect(svg).toContain('href="data:image/png;base64,iVBORw0KGgo');
+		expect(svg.match(/<g class="flagged">/g)).toHaveLength(3);
+		expect(svg.match(/<g class="ok">/g)).toHaveLength(8);
+		expect(svg).toContain('<title>total: 271.88 ⚠ confidence</title>');
+		// The box of total: x 0.6 × 48, y 0.845 × 64.
+		expect(svg).toContain('<rect x="28.8" y="54.1" width="16.3" height="3.5"');
+	});
+
+	it('sends failed files to Needs Review with continue on fail', async () => {
+		const { confident, needsReview } = await run(
+			{
+				inputSource: 'url',
+				urls: 'https://files.example/ok.pdf https://files.example/emulator-fail.pdf',
+				reviewRules: { minConfidence: 'med' },
+			},
+			[{ json: {} }],
+			{ onError: 'continueRegularOutput' },
+		);
+		expect(confident).toHaveLength(1);
+		expect(needsReview).toHaveLength(1);
+		expect(needsReview[0].json.error).toEqual(
+			expect.stringContaining('VLM Run could not finish prediction'),
+		);
+	});
+});
