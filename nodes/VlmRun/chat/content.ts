@@ -31,14 +31,12 @@ export function chatTriggerMessages(
 	const json = ctx.getInputData()[i]?.json ?? {};
 	const chatInput = typeof json.chatInput === 'string' ? json.chatInput.trim() : '';
 	if (!chatInput && !hasFiles) {
-		const problem =
-			'chatInput' in json
-				? 'The chat message is empty'
-				: `Item ${i} has no chat message (chatInput)`;
 		throw inputError(
 			ctx.getNode(),
 			i,
-			`${problem} (item ${i})`,
+			'chatInput' in json
+				? 'The chat message is empty'
+				: 'The item has no chat message (chatInput)',
 			'Connect a Chat Trigger (or send a chatInput field), or set Prompt to Define Below and write the messages.',
 		);
 	}
@@ -59,7 +57,7 @@ export function definedMessages(ctx: IExecuteFunctions, i: number): ChatMessage[
 		throw inputError(
 			ctx.getNode(),
 			i,
-			`No messages to send (item ${i})`,
+			`No messages to send`,
 			'Add at least one User message under Messages.',
 		);
 	}
@@ -69,7 +67,7 @@ export function definedMessages(ctx: IExecuteFunctions, i: number): ChatMessage[
 			throw inputError(
 				ctx.getNode(),
 				i,
-				`Message ${index + 1} is empty (item ${i})`,
+				`Message ${index + 1} is empty`,
 				'Write a text for every message under Messages, or remove the empty one.',
 			);
 		}
@@ -79,7 +77,7 @@ export function definedMessages(ctx: IExecuteFunctions, i: number): ChatMessage[
 		throw inputError(
 			ctx.getNode(),
 			i,
-			`There is no User message (item ${i})`,
+			`There is no User message`,
 			'Add a message with the role User: the question the model answers.',
 		);
 	}
@@ -113,8 +111,8 @@ export function urlParts(ctx: IExecuteFunctions, i: number): IDataObject[] {
 				ctx.getNode(),
 				i,
 				url
-					? `File URL ${index + 1} "${url}" is not an http(s) URL (item ${i})`
-					: `File URL ${index + 1} is empty (item ${i})`,
+					? `File URL ${index + 1} "${url}" is not an http(s) URL`
+					: `File URL ${index + 1} is empty`,
 				'VLM Run fetches files from public http:// or https:// links only. Send local files as binary data instead.',
 			);
 		}

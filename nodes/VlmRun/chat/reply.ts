@@ -77,7 +77,7 @@ export function parseJsonAnswer(ctx: IExecuteFunctions, itemIndex: number, text:
 	} catch {
 		throw new NodeOperationError(
 			ctx.getNode(),
-			`VLM Run's answer is not valid JSON: "${preview(text, 80) || '(empty)'}" (item ${itemIndex})`,
+			`VLM Run's answer is not valid JSON: "${preview(text, 80) || '(empty)'}"`,
 			{
 				itemIndex,
 				description: `The answer received was: ${text.slice(0, 2000) || '(empty)'}\n\nDescribe the JSON you want in the prompt as well, or set Output Format to Text.`,

@@ -53,7 +53,7 @@ export async function lookupAgent(
 		key: `agent:${name}`,
 		path: '/agent/lookup',
 		body: { name },
-		message: `The agent "${name}" does not exist on VLM Run (item ${i})`,
+		message: `The agent "${name}" does not exist on VLM Run`,
 		description:
 			'Check the agent name (name or name:version), pick it from the list, or create it first with Agent → Create.',
 	});

@@ -34,7 +34,7 @@ function readDescription(ctx: IExecuteFunctions, i: number, required: boolean): 
 		throw inputError(
 			ctx.getNode(),
 			i,
-			`The skill description has ${text.length} characters (item ${i})`,
+			`The skill description has ${text.length} characters`,
 			'VLM Run takes at most 255 characters; shorten it.',
 		);
 	}

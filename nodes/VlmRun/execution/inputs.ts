@@ -70,7 +70,7 @@ function readRows(
 			throw inputError(
 				ctx.getNode(),
 				i,
-				`A row of "${label}" has no name (item ${i})`,
+				`A row of "${label}" has no name`,
 				'Give every input a name the prompt can refer to, e.g. bank_statement.',
 			);
 		}
@@ -78,7 +78,7 @@ function readRows(
 			throw inputError(
 				ctx.getNode(),
 				i,
-				`The input name "${name}" is used twice (item ${i})`,
+				`The input name "${name}" is used twice`,
 				'Every file, URL and text input of an execution needs its own name.',
 			);
 		}
@@ -97,7 +97,7 @@ export async function planInputs(ctx: IExecuteFunctions, i: number): Promise<Inp
 				throw inputError(
 					ctx.getNode(),
 					i,
-					`The URL of input "${name}" is not an http(s) URL (item ${i})`,
+					`The URL of input "${name}" is not an http(s) URL`,
 					'VLM Run fetches files from public http:// or https:// links only.',
 				);
 			}

@@ -64,7 +64,7 @@ function readAgent(ctx: IExecuteFunctions, i: number, config: IDataObject): stri
 	throw inputError(
 		ctx.getNode(),
 		i,
-		`Neither a prompt nor an agent is set (item ${i})`,
+		`Neither a prompt nor an agent is set`,
 		'Set Agent Source to Prompt and describe what the agent should do, or set it to Existing Agent and pick one.',
 	);
 }
@@ -81,7 +81,7 @@ function readCallbackUrl(
 		throw inputError(
 			ctx.getNode(),
 			i,
-			`The Callback URL "${url}" is not an http(s) URL (item ${i})`,
+			`The Callback URL "${url}" is not an http(s) URL`,
 			'Paste the Production URL of a VLM Run Trigger node, or leave it empty.',
 		);
 	}

@@ -72,7 +72,7 @@ export function readSkillTarget(ctx: IExecuteFunctions, i: number): SkillTarget 
 		throw inputError(
 			ctx.getNode(),
 			i,
-			`No skill is selected (item ${i})`,
+			`No skill is selected`,
 			'Pick a skill from the list, or enter its name or ID.',
 		);
 	}
@@ -114,7 +114,7 @@ export async function readBundle(ctx: IExecuteFunctions, i: number): Promise<Inp
 		throw inputError(
 			ctx.getNode(),
 			i,
-			`The file "${file.fileName}" is not a skill bundle (item ${i})`,
+			`The file "${file.fileName}" is not a skill bundle`,
 			'A skill bundle is a .zip of a folder with a SKILL.md at its root. Compress the folder first, e.g. with the Compression node.',
 		);
 	}

@@ -41,7 +41,7 @@ async function prepare(this: IExecuteFunctions, i: number): Promise<SkillUpdate>
 		throw inputError(
 			this.getNode(),
 			i,
-			`The skill description has ${text.length} characters (item ${i})`,
+			`The skill description has ${text.length} characters`,
 			'VLM Run takes at most 255 characters; shorten it.',
 		);
 	}

@@ -15,7 +15,7 @@ import {
 import { pendingJobItem, resumeUrl, type JobShapers } from '../shared/callback';
 import { inputError } from '../shared/errors';
 import { detectModality, imageMimeType, type Modality } from '../shared/media';
-import { isHttpUrl } from '../shared/params';
+import { checkDomain, isHttpUrl } from '../shared/params';
 import { jobFailedError, waitForJob } from '../shared/polling';
 import { errorItem, type Operation, type RunContext } from '../shared/router';
 import {
@@ -89,7 +89,7 @@ async function readSources(
 			throw inputError(
 				ctx.getNode(),
 				i,
-				`No URL given (item ${i})`,
+				`No URL given`,
 				'Enter at least one http(s) URL in "URLs".',
 			);
 		}
@@ -98,7 +98,7 @@ async function readSources(
 				throw inputError(
 					ctx.getNode(),
 					i,
-					`"${url}" is not an http(s) URL (item ${i})`,
+					`"${url}" is not an http(s) URL`,
 					'VLM Run fetches files from public http:// or https:// links only.',
 				);
 			}
@@ -107,7 +107,7 @@ async function readSources(
 				throw inputError(
 					ctx.getNode(),
 					i,
-					`Cannot tell whether ${url} is an image, document, audio or video (item ${i})`,
+					`Cannot tell whether ${url} is an image, document, audio or video`,
 					'The URL has no known file extension. Set the Modality parameter.',
 				);
 			}
@@ -138,7 +138,7 @@ function readDomainsByType(ctx: IExecuteFunctions, i: number): Partial<Record<Mo
 	}>;
 	const domains: Partial<Record<Modality, string>> = {};
 	for (const { modality, domain } of rows) {
-		if (modality && domain?.trim()) domains[modality] = domain.trim();
+		if (modality && domain?.trim()) domains[modality] = checkDomain(ctx, i, domain.trim());
 	}
 	return domains;
 }
@@ -150,8 +150,10 @@ async function prepare(this: IExecuteFunctions, i: number): Promise<ExtractPlan>
 		i,
 		modalityParam === 'auto' ? undefined : (modalityParam as Modality),
 	);
-	const domain =
-		(this.getNodeParameter('domain', i, '', { extractValue: true }) as string).trim() || undefined;
+	const domainName = (
+		this.getNodeParameter('domain', i, '', { extractValue: true }) as string
+	).trim();
+	const domain = domainName ? checkDomain(this, i, domainName) : undefined;
 	const schema = readSchema(this, i);
 	const domainsByType = readDomainsByType(this, i);
 	const covered = (source: Source) => 'unusable' in source || domainsByType[source.modality];
@@ -159,7 +161,7 @@ async function prepare(this: IExecuteFunctions, i: number): Promise<ExtractPlan>
 		throw inputError(
 			this.getNode(),
 			i,
-			`Neither a domain nor an output schema is set (item ${i})`,
+			`Neither a domain nor an output schema is set`,
 			'Pick a Domain such as document.invoice, or set Output Schema to JSON Schema or Fields.',
 		);
 	}
@@ -187,7 +189,7 @@ async function prepare(this: IExecuteFunctions, i: number): Promise<ExtractPlan>
 		throw inputError(
 			this.getNode(),
 			i,
-			`The Callback URL "${callbackUrl}" is not an http(s) URL (item ${i})`,
+			`The Callback URL "${callbackUrl}" is not an http(s) URL`,
 			'Paste the Production URL of a VLM Run Trigger node, or leave it empty.',
 		);
 	}

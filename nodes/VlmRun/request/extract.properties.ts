@@ -69,15 +69,6 @@ export const extractProperties: INodeProperties[] = [
 				name: 'id',
 				type: 'string',
 				placeholder: 'e.g. document.invoice',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '^[a-z0-9-]+\\.[a-z0-9.-]+$',
-							errorMessage: 'A domain looks like document.invoice',
-						},
-					},
-				],
 			},
 		],
 	},

@@ -2,6 +2,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { inputError } from '../shared/errors';
+import { checkDomain } from '../shared/params';
 import type { Operation } from '../shared/router';
 import { apiRequest } from '../shared/transport';
 import { extractProperties } from './extract.properties';
@@ -25,10 +26,10 @@ function readDomain(ctx: IExecuteFunctions, i: number): string {
 		throw inputError(
 			ctx.getNode(),
 			i,
-			`No domain chosen (item ${i})`,
+			`No domain chosen`,
 			'Pick a domain from the list or enter its ID, e.g. document.invoice.',
 		);
-	return domain;
+	return checkDomain(ctx, i, domain);
 }
 
 export const getDomainSchema: Operation = {

@@ -38,7 +38,7 @@ export function selectBinaryFields(
 			throw inputError(
 				ctx.getNode(),
 				itemIndex,
-				`Item ${itemIndex} has no binary files`,
+				'The item has no binary files',
 				'The previous node must output at least one file (binary data). For emails, turn on the option that downloads attachments.',
 			);
 		}
@@ -64,7 +64,7 @@ export function selectBinaryFields(
 			throw inputError(
 				ctx.getNode(),
 				itemIndex,
-				`Item ${itemIndex} has no binary field "${name}"`,
+				`The item has no binary field "${name}"`,
 				`Check the parameter "Input Binary Fields". ${offered}`,
 			);
 		}

@@ -90,9 +90,20 @@ export const completionProperties: INodeProperties[] = [
 	callbackUrlProperty,
 ];
 
-/** Completion with the Wait for Callback mode, for operations that implement it with shared/callback.ts. */
+/**
+ * Completion with the Wait for Callback mode, for operations that implement it with
+ * shared/callback.ts. The AI-tool variant of a node (n8n's `@tool`) does not offer it: an agent
+ * needs the answer within its own run, and a tool cannot pause the execution.
+ */
 export const callbackCompletionProperties: INodeProperties[] = [
-	completionSelector(['waitForResult', 'waitForCallback', 'submitOnly']),
+	{
+		...completionSelector(['waitForResult', 'waitForCallback', 'submitOnly']),
+		displayOptions: { show: { '@tool': [false] } },
+	},
+	{
+		...completionSelector(['waitForResult', 'submitOnly']),
+		displayOptions: { show: { '@tool': [true] } },
+	},
 	timeoutProperty,
 	{
 		displayName:

@@ -45,7 +45,7 @@ export function parseJsonSchema(
 			throw inputError(
 				ctx.getNode(),
 				itemIndex,
-				`The parameter "${parameterLabel}" is not valid JSON (item ${itemIndex})`,
+				`The parameter "${parameterLabel}" is not valid JSON`,
 				`${(error as Error).message}. Paste a JSON schema object, e.g. {"type":"object","properties":{"total":{"type":"number"}}}.`,
 			);
 		}
@@ -62,7 +62,7 @@ export function parseJsonSchema(
 		throw inputError(
 			ctx.getNode(),
 			itemIndex,
-			`The parameter "${parameterLabel}" is not a usable JSON schema (item ${itemIndex})`,
+			`The parameter "${parameterLabel}" is not a usable JSON schema`,
 			`VLM Run needs a JSON schema object; ${problem}. Example: {"type":"object","properties":{"total":{"type":"number"}}}.`,
 		);
 	}
@@ -107,7 +107,7 @@ export function schemaFromFields(
 			throw inputError(
 				ctx.getNode(),
 				itemIndex,
-				`The field name "${name}" is not valid (item ${itemIndex})`,
+				`The field name "${name}" is not valid`,
 				'Field names must start with a letter or underscore and contain only letters, digits and underscores, e.g. invoice_total.',
 			);
 		}
@@ -128,7 +128,7 @@ export function parsePageRange(ctx: IExecuteFunctions, itemIndex: number, text: 
 			throw inputError(
 				ctx.getNode(),
 				itemIndex,
-				`The page range "${text}" is not valid (item ${itemIndex})`,
+				`The page range "${text}" is not valid`,
 				'Use page numbers starting at 1, separated by commas, with ranges as first-last, e.g. 1-3,5.',
 			);
 		}

@@ -70,7 +70,7 @@ export function readSkills(ctx: IExecuteFunctions, i: number): SkillReference[] 
 			throw inputError(
 				ctx.getNode(),
 				i,
-				`Skill ${position + 1} has no name (item ${i})`,
+				`Skill ${position + 1} has no name`,
 				'Pick a skill from the list, enter its name, or remove the empty row.',
 			);
 		}
@@ -91,7 +91,7 @@ export async function lookupSkill(
 		key: `skill:${name}@${pinned ?? ''}`,
 		path: '/skills/lookup',
 		body: pinned ? { name, skill_version: pinned } : { name },
-		message: `The skill "${name}"${pinned ? ` version ${pinned}` : ''} does not exist on VLM Run (item ${i})`,
+		message: `The skill "${name}"${pinned ? ` version ${pinned}` : ''} does not exist on VLM Run`,
 		description:
 			'Check the skill name and version, pick the skill from the list, or create it first with Skill → Create.',
 	});

@@ -11,11 +11,20 @@ describe('parsePageRange', () => {
 		expect(parsePageRange(ctx, 0, ' 5 , 2-3, 3 ')).toEqual([1, 2, 4]);
 	});
 
-	it.each(['0', '3-1', 'a-b', '1,,2', '-2', '1-'])('rejects %p naming the item', (text) => {
-		expect(() => parsePageRange(ctx, 4, text)).toThrow(
-			`The page range "${text}" is not valid (item 4)`,
-		);
-	});
+	it.each(['0', '3-1', 'a-b', '1,,2', '-2', '1-'])(
+		'rejects %p, the item index in the error',
+		(text) => {
+			let thrown: (Error & { context?: { itemIndex?: number } }) | undefined;
+			try {
+				parsePageRange(ctx, 4, text);
+			} catch (error) {
+				thrown = error as typeof thrown;
+			}
+			// n8n shows the item from the error's context; the message does not repeat it.
+			expect(thrown?.message).toBe(`The page range "${text}" is not valid`);
+			expect(thrown?.context?.itemIndex).toBe(4);
+		},
+	);
 });
 
 describe('parseJsonSchema', () => {
@@ -40,13 +49,13 @@ describe('parseJsonSchema', () => {
 
 	it('names the parameter and item for text that is not JSON', () => {
 		expect(() => parseJsonSchema(ctx, 2, '{"type": "object",', 'JSON Schema')).toThrow(
-			'The parameter "JSON Schema" is not valid JSON (item 2)',
+			'The parameter "JSON Schema" is not valid JSON',
 		);
 	});
 
 	it('rejects JSON that is not a schema', () => {
 		expect(() => parseJsonSchema(ctx, 1, '[1,2]', 'JSON Schema')).toThrow(
-			'is not a usable JSON schema (item 1)',
+			'is not a usable JSON schema',
 		);
 		expect(() => parseJsonSchema(ctx, 1, '{"foo":1}', 'JSON Schema')).toThrow(
 			'is not a usable JSON schema',
@@ -84,7 +93,7 @@ describe('schemaFromFields', () => {
 
 	it('rejects bad names and an empty list', () => {
 		expect(() => schemaFromFields(ctx, 3, [{ name: 'total amount', type: 'number' }])).toThrow(
-			'The field name "total amount" is not valid (item 3)',
+			'The field name "total amount" is not valid',
 		);
 		expect(() => schemaFromFields(ctx, 0, [])).toThrow('The Fields list is empty');
 	});

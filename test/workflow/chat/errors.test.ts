@@ -14,56 +14,56 @@ describe('Bad input is rejected before anything is sent', () => {
 			'an empty chat message',
 			{},
 			[chatTriggerItem('', SESSION)],
-			'The chat message is empty (item 0)',
+			'The chat message is empty',
 			'Connect a Chat Trigger',
 		],
 		[
 			'an item without chatInput',
 			{},
 			[{ json: { text: 'hi' } }],
-			'Item 0 has no chat message (chatInput) (item 0)',
+			'The item has no chat message (chatInput)',
 			'Define Below',
 		],
 		[
 			'no messages',
 			define([]),
 			[{ json: {} }],
-			'No messages to send (item 0)',
+			'No messages to send',
 			'Add at least one User message',
 		],
 		[
 			'an empty message',
 			define([{ role: 'user', content: '  ' }]),
 			[{ json: {} }],
-			'Message 1 is empty (item 0)',
+			'Message 1 is empty',
 			'Write a text',
 		],
 		[
 			'no user message',
 			define([{ role: 'system', content: 'Be brief.' }]),
 			[{ json: {} }],
-			'There is no User message (item 0)',
+			'There is no User message',
 			'role User',
 		],
 		[
 			'a schema that is not JSON',
 			{ outputFormat: 'jsonSchema', jsonSchema: '{"type": "object", ' },
 			[chatTriggerItem('x', SESSION)],
-			'The parameter "JSON Schema" is not valid JSON (item 0)',
+			'The parameter "JSON Schema" is not valid JSON',
 			'Paste a JSON schema object',
 		],
 		[
 			'a schema that is not a schema',
 			{ outputFormat: 'jsonSchema', jsonSchema: '{"type": "thing"}' },
 			[chatTriggerItem('x', SESSION)],
-			'The parameter "JSON Schema" is not a usable JSON schema (item 0)',
+			'The parameter "JSON Schema" is not a usable JSON schema',
 			'VLM Run needs a JSON schema object',
 		],
 		[
 			'a file URL that is not http(s)',
 			{ urls: { url: [{ type: 'file_url', url: 'file:///etc/passwd' }] } },
 			[chatTriggerItem('x', SESSION)],
-			'File URL 1 "file:///etc/passwd" is not an http(s) URL (item 0)',
+			'File URL 1 "file:///etc/passwd" is not an http(s) URL',
 			'public http:// or https:// links only',
 		],
 		[
@@ -77,21 +77,21 @@ describe('Bad input is rejected before anything is sent', () => {
 				},
 			},
 			[chatTriggerItem('x', SESSION)],
-			'File URL 2 is empty (item 0)',
+			'File URL 2 is empty',
 			'public http:// or https:// links only',
 		],
 		[
 			'an empty custom model',
 			{ model: 'custom', customModel: ' ' },
 			[chatTriggerItem('x', SESSION)],
-			'The parameter "Model ID" is empty (item 0)',
+			'The parameter "Model ID" is empty',
 			'vlmrun-orion-1:auto',
 		],
 		[
 			'a skill row without a skill',
 			{ skills: { skill: [{ skill: { __rl: true, mode: 'list', value: '' } }] } },
 			[chatTriggerItem('x', SESSION)],
-			'Skill 1 has no name (item 0)',
+			'Skill 1 has no name',
 			'Pick a skill from the list',
 		],
 	];
@@ -115,7 +115,7 @@ describe('Bad input is rejected before anything is sent', () => {
 			item,
 		]);
 
-		expect(result.nodeError('VLM Run Chat')?.message).toBe('Item 0 has no binary field "photo"');
+		expect(result.nodeError('VLM Run Chat')?.message).toBe('The item has no binary field "photo"');
 		expect(chat.emulator.requests()).toHaveLength(0);
 	});
 
@@ -125,7 +125,7 @@ describe('Bad input is rejected before anything is sent', () => {
 			chatTriggerItem('', SESSION),
 		]);
 
-		expect(result.nodeError('VLM Run Chat')?.message).toBe('The chat message is empty (item 1)');
+		expect(result.nodeError('VLM Run Chat')?.message).toBe('The chat message is empty');
 		expect(chat.emulator.requests()).toHaveLength(0);
 	});
 
@@ -140,7 +140,7 @@ describe('Bad input is rejected before anything is sent', () => {
 
 		expect(chat.chatBodies()).toHaveLength(1);
 		expect(result.items[0].json.text).toContain('"fine"');
-		expect(result.items[1].json.error).toBe('The chat message is empty (item 1)');
+		expect(result.items[1].json.error).toBe('The chat message is empty');
 		expect(result.items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
 	});
 });
@@ -157,7 +157,7 @@ describe('API errors', () => {
 		);
 
 		expect(result.nodeError('VLM Run Chat')?.message).toBe(
-			'The skill "no-such-skill" does not exist on VLM Run (item 0)',
+			'The skill "no-such-skill" does not exist on VLM Run',
 		);
 		expect(chat.emulator.requests({ method: 'POST', path: '/skills/lookup' })).toHaveLength(1);
 		expect(chat.emulator.requests({ method: 'POST', path: '/files' })).toHaveLength(0);

@@ -115,7 +115,7 @@ describe('Output format', () => {
 		expect(result.status).toBe('error');
 		const error = result.nodeError('VLM Run Chat');
 		expect(error?.message).toBe(
-			'VLM Run\'s answer is not valid JSON: "Sorry, I can only describe the image: a receipt from a coffee shop." (item 0)',
+			'VLM Run\'s answer is not valid JSON: "Sorry, I can only describe the image: a receipt from a coffee shop."',
 		);
 		expect(error?.description).toContain(
 			'The answer received was: Sorry, I can only describe the image: a receipt from a coffee shop.',

@@ -22,7 +22,7 @@ const cases: Case[] = [
 		// n8n itself rejects an empty required parameter; an expression that resolves to nothing gets through.
 		name: 'no prompt (prompt mode)',
 		parameters: runParams({ prompt: '={{ $json.missing }}' }),
-		message: 'Neither a prompt nor an agent is set (item 0)',
+		message: 'Neither a prompt nor an agent is set',
 		description: /describe what the agent should do, or set it to Existing Agent/,
 	},
 	{
@@ -31,32 +31,32 @@ const cases: Case[] = [
 			agentSource: 'agent',
 			agent: { __rl: true, mode: 'name', value: '={{ $json.missing }}' },
 		}),
-		message: 'Neither a prompt nor an agent is set (item 0)',
+		message: 'Neither a prompt nor an agent is set',
 		description: /Set Agent Source to Prompt/,
 	},
 	{
 		name: 'missing binary field',
 		parameters: runParams({ binaryPropertyName: 'attachment' }),
-		message: 'Item 0 has no binary field "attachment"',
+		message: 'The item has no binary field "attachment"',
 		description: 'Check the parameter "Input Binary Fields". This item has: data.',
 	},
 	{
 		name: 'no binaries with All Binary Fields',
 		parameters: runParams({ binarySelection: 'all' }),
 		items: async () => [{ json: {} }],
-		message: 'Item 0 has no binary files',
+		message: 'The item has no binary files',
 		description: /must output at least one file/,
 	},
 	{
 		name: 'invalid JSON schema text',
 		parameters: runParams({ schemaSource: 'json', jsonSchema: '{"type": "object",' }),
-		message: 'The parameter "JSON Schema" is not valid JSON (item 0)',
+		message: 'The parameter "JSON Schema" is not valid JSON',
 		description: /Paste a JSON schema object/,
 	},
 	{
 		name: 'JSON that is not a schema',
 		parameters: runParams({ schemaSource: 'json', jsonSchema: '{"total": 5}' }),
-		message: 'The parameter "JSON Schema" is not a usable JSON schema (item 0)',
+		message: 'The parameter "JSON Schema" is not a usable JSON schema',
 		description: /neither "type" nor "properties"/,
 	},
 	{
@@ -65,7 +65,7 @@ const cases: Case[] = [
 			schemaSource: 'fields',
 			fields: { field: [{ name: 'net total', type: 'number' }] },
 		}),
-		message: 'The field name "net total" is not valid (item 0)',
+		message: 'The field name "net total" is not valid',
 		description: /letters, digits and underscores/,
 	},
 	{
@@ -73,7 +73,7 @@ const cases: Case[] = [
 		parameters: runParams({
 			skills: { skill: [{ skill: { __rl: true, mode: 'list', value: '' }, version: '' }] },
 		}),
-		message: 'Skill 1 has no name (item 0)',
+		message: 'Skill 1 has no name',
 		description: /remove the empty row/,
 	},
 	{
@@ -81,7 +81,7 @@ const cases: Case[] = [
 		parameters: runParams({
 			urlInputs: { input: [{ name: 'policy', url: 'ftp://example.com/policy.pdf' }] },
 		}),
-		message: 'The URL of input "policy" is not an http(s) URL (item 0)',
+		message: 'The URL of input "policy" is not an http(s) URL',
 		description: /http:\/\/ or https:\/\//,
 	},
 	{
@@ -90,13 +90,13 @@ const cases: Case[] = [
 			urlInputs: { input: [{ name: 'policy', url: 'https://example.com/policy.pdf' }] },
 			textInputs: { input: [{ name: 'policy', value: 'text' }] },
 		}),
-		message: 'The input name "policy" is used twice (item 0)',
+		message: 'The input name "policy" is used twice',
 		description: /its own name/,
 	},
 	{
 		name: 'a callback URL that is not http(s)',
 		parameters: runParams({ completion: 'submitOnly', callbackUrl: 'n8n.example.com/webhook' }),
-		message: 'The Callback URL "n8n.example.com/webhook" is not an http(s) URL (item 0)',
+		message: 'The Callback URL "n8n.example.com/webhook" is not an http(s) URL',
 		description: /Production URL of a VLM Run Trigger/,
 	},
 	{
@@ -114,7 +114,7 @@ const cases: Case[] = [
 	{
 		name: 'Get Execution without an ID',
 		parameters: { resource: 'execution', operation: 'get', executionId: '={{ $json.missing }}' },
-		message: 'The parameter "Execution ID" is empty (item 0)',
+		message: 'The parameter "Execution ID" is empty',
 		description: /Map the ID of an execution/,
 	},
 	{
@@ -126,7 +126,7 @@ const cases: Case[] = [
 			skillName: 'x',
 			skillDescription: 'y',
 		},
-		message: 'The file "invoice-1.pdf" is not a skill bundle (item 0)',
+		message: 'The file "invoice-1.pdf" is not a skill bundle',
 		description: /\.zip of a folder with a SKILL\.md/,
 	},
 	{
@@ -137,13 +137,13 @@ const cases: Case[] = [
 			prompt: 'Do it.',
 			skillDescription: 'x'.repeat(256),
 		},
-		message: 'The skill description has 256 characters (item 0)',
+		message: 'The skill description has 256 characters',
 		description: /at most 255/,
 	},
 	{
 		name: 'Create Agent without a prompt',
 		parameters: { resource: 'agent', operation: 'create', prompt: '={{ "  " }}' },
-		message: 'The parameter "Prompt" is empty (item 0)',
+		message: 'The parameter "Prompt" is empty',
 		description: /Describe what the agent should do/,
 	},
 ];
@@ -165,7 +165,7 @@ describe('Bad input fails before any call to VLM Run', () => {
 	it('checks every item before the first call: a bad third item stops the run with nothing sent', async () => {
 		const items = [await pdfItem(), await pdfItem('invoice-2.pdf'), { json: {} }];
 		const result = await run(env.credentials(), runParams({ grouping: 'allItems' }), items);
-		expect(result.nodeError('VLM Run')?.message).toBe('Item 2 has no binary field "data"');
+		expect(result.nodeError('VLM Run')?.message).toBe('The item has no binary field "data"');
 		expect(env.emulator.requests()).toHaveLength(0);
 	});
 });
@@ -178,7 +178,7 @@ describe('Unknown skills and agents fail at the first call, naming them, before 
 		const result = await run(env.credentials(), runParams({ skills }), await pdf());
 		expect(result.status).toBe('error');
 		const error = result.nodeError('VLM Run');
-		expect(error?.message).toBe('The skill "no-such-skill" does not exist on VLM Run (item 0)');
+		expect(error?.message).toBe('The skill "no-such-skill" does not exist on VLM Run');
 		expect(error?.description).toMatch(/create it first with Skill → Create/);
 		expect(env.emulator.requests().map((r) => `${r.method} ${r.path}`)).toEqual([
 			'POST /skills/lookup',
@@ -196,7 +196,7 @@ describe('Unknown skills and agents fail at the first call, naming them, before 
 		};
 		const result = await run(env.credentials(), runParams({ skills }), await pdf());
 		expect(result.nodeError('VLM Run')?.message).toBe(
-			'The skill "invoice-extraction" version 20990101-deadbeef does not exist on VLM Run (item 0)',
+			'The skill "invoice-extraction" version 20990101-deadbeef does not exist on VLM Run',
 		);
 	});
 
@@ -208,7 +208,7 @@ describe('Unknown skills and agents fail at the first call, naming them, before 
 			await pdf(),
 		);
 		expect(result.nodeError('VLM Run')?.message).toBe(
-			'The agent "no-such-agent:v9" does not exist on VLM Run (item 0)',
+			'The agent "no-such-agent:v9" does not exist on VLM Run',
 		);
 		expect(env.emulator.requests({ path: '/files' })).toHaveLength(0);
 	});
@@ -226,8 +226,8 @@ describe('Unknown skills and agents fail at the first call, naming them, before 
 			},
 		);
 		expect(result.items.map((item) => item.json.error)).toEqual([
-			'The skill "no-such-skill" does not exist on VLM Run (item 0)',
-			'The skill "no-such-skill" does not exist on VLM Run (item 1)',
+			'The skill "no-such-skill" does not exist on VLM Run',
+			'The skill "no-such-skill" does not exist on VLM Run',
 		]);
 		expect(env.emulator.requests({ path: '/skills/lookup' })).toHaveLength(1);
 	});

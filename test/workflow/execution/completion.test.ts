@@ -141,7 +141,7 @@ describe('Execution → Run: completion', () => {
 		]);
 		expect(result.items[1]).toMatchObject({
 			pairedItem: { item: 1 },
-			json: { error: 'Item 1 has no binary field "data"' },
+			json: { error: 'The item has no binary field "data"' },
 		});
 	});
 

@@ -116,7 +116,7 @@ const cases: Case[] = [
 		parameters: extract(),
 		items: async () => [await file(pdf()), await file(pdf(), {}, 'attachment'), await file(pdf())],
 		item: 1,
-		message: 'Item 1 has no binary field "data"',
+		message: 'The item has no binary field "data"',
 		description: 'Check the parameter "Input Binary Fields". This item has: attachment.',
 	},
 	{
@@ -129,7 +129,7 @@ const cases: Case[] = [
 			{ json: { subject: 'no attachments' } },
 		],
 		item: 2,
-		message: 'Item 2 has no binary files',
+		message: 'The item has no binary files',
 		description:
 			/^The previous node must output at least one file \(binary data\)\. For emails, turn on the option that downloads attachments\.$/,
 	},
@@ -182,7 +182,7 @@ const cases: Case[] = [
 			{ schema: '{"type":"object"}' },
 		]),
 		item: 1,
-		message: 'The parameter "JSON Schema" is not valid JSON (item 1)',
+		message: 'The parameter "JSON Schema" is not valid JSON',
 		description: /\. Paste a JSON schema object, e\.g\. \{"type":"object"/,
 	},
 	{
@@ -195,7 +195,7 @@ const cases: Case[] = [
 			{ schema: '{"type":"table"}' },
 		]),
 		item: 2,
-		message: 'The parameter "JSON Schema" is not a usable JSON schema (item 2)',
+		message: 'The parameter "JSON Schema" is not a usable JSON schema',
 		description: /^VLM Run needs a JSON schema object; type: /,
 	},
 	{
@@ -207,7 +207,7 @@ const cases: Case[] = [
 		}),
 		items: three([{ field: 'total' }, { field: 'net total' }, { field: 'total' }]),
 		item: 1,
-		message: 'The field name "net total" is not valid (item 1)',
+		message: 'The field name "net total" is not valid',
 		description:
 			'Field names must start with a letter or underscore and contain only letters, digits and underscores, e.g. invoice_total.',
 	},
@@ -217,7 +217,7 @@ const cases: Case[] = [
 		parameters: extract({ options: { pages: '={{ $json.pages }}' } }),
 		items: three([{ pages: '1-2' }, { pages: '1-2' }, { pages: '0,2' }]),
 		item: 2,
-		message: 'The page range "0,2" is not valid (item 2)',
+		message: 'The page range "0,2" is not valid',
 		description:
 			'Use page numbers starting at 1, separated by commas, with ranges as first-last, e.g. 1-3,5.',
 	},
@@ -227,9 +227,23 @@ const cases: Case[] = [
 		parameters: extract({ domain: perItemDomain }),
 		items: three([{ domain: 'document.invoice' }, { domain: '' }, { domain: 'document.invoice' }]),
 		item: 1,
-		message: 'Neither a domain nor an output schema is set (item 1)',
+		message: 'Neither a domain nor an output schema is set',
 		description:
 			'Pick a Domain such as document.invoice, or set Output Schema to JSON Schema or Fields.',
+	},
+	{
+		node: 'request',
+		name: 'a domain that is not a domain name (checked in code, not by an n8n regex)',
+		parameters: extract({ domain: perItemDomain }),
+		items: three([
+			{ domain: 'document.invoice' },
+			{ domain: 'Invoice (scanned)' },
+			{ domain: 'document.invoice' },
+		]),
+		item: 1,
+		message: '"Invoice (scanned)" is not a VLM Run domain name',
+		description:
+			/^A domain is a category and a name in lower case, separated by a dot, e\.g\. document\.invoice/,
 	},
 	{
 		node: 'request',
@@ -241,7 +255,7 @@ const cases: Case[] = [
 			{ url: 'file:///etc/passwd' },
 		]),
 		item: 2,
-		message: '"file:///etc/passwd" is not an http(s) URL (item 2)',
+		message: '"file:///etc/passwd" is not an http(s) URL',
 		description: 'VLM Run fetches files from public http:// or https:// links only.',
 	},
 	{
@@ -255,7 +269,7 @@ const cases: Case[] = [
 		]),
 		item: 1,
 		message:
-			'Cannot tell whether https://files.example.com/download?id=7 is an image, document, audio or video (item 1)',
+			'Cannot tell whether https://files.example.com/download?id=7 is an image, document, audio or video',
 		description: 'The URL has no known file extension. Set the Modality parameter.',
 	},
 	{
@@ -268,7 +282,7 @@ const cases: Case[] = [
 			{ url: 'https://files.example.com/b.pdf' },
 		]),
 		item: 1,
-		message: 'No URL given (item 1)',
+		message: 'No URL given',
 		description: 'Enter at least one http(s) URL in "URLs".',
 	},
 	{
@@ -281,7 +295,7 @@ const cases: Case[] = [
 			{ callback: 'n8n.example.com/webhook/a' },
 		]),
 		item: 2,
-		message: 'The Callback URL "n8n.example.com/webhook/a" is not an http(s) URL (item 2)',
+		message: 'The Callback URL "n8n.example.com/webhook/a" is not an http(s) URL',
 		description: 'Paste the Production URL of a VLM Run Trigger node, or leave it empty.',
 	},
 	{
@@ -290,7 +304,7 @@ const cases: Case[] = [
 		parameters: { resource: 'prediction', operation: 'get', predictionId: '={{ $json.id }}' },
 		items: plain([{ id: UNKNOWN_ID }, { id: '' }]),
 		item: 1,
-		message: 'The parameter "Prediction ID" is empty (item 1)',
+		message: 'The parameter "Prediction ID" is empty',
 		description: /^Map the ID of a prediction/,
 	},
 	// ---- VLM Run Request: rejected by VLM Run ----
@@ -440,7 +454,7 @@ const cases: Case[] = [
 		parameters: runAgent({ binaryPropertyName: '={{ $json.field }}' }),
 		items: three([{ field: 'data' }, { field: 'data' }, { field: 'invoice' }]),
 		item: 2,
-		message: 'Item 2 has no binary field "invoice"',
+		message: 'The item has no binary field "invoice"',
 		description: 'Check the parameter "Input Binary Fields". This item has: data.',
 	},
 	{
@@ -453,7 +467,7 @@ const cases: Case[] = [
 			{ schema: '{"type":"object"}' },
 		]),
 		item: 1,
-		message: 'The parameter "JSON Schema" is not valid JSON (item 1)',
+		message: 'The parameter "JSON Schema" is not valid JSON',
 		description: /Paste a JSON schema object/,
 	},
 	{
@@ -466,7 +480,7 @@ const cases: Case[] = [
 			{ url: 'ftp://example.com/p.pdf' },
 		]),
 		item: 2,
-		message: 'The URL of input "policy" is not an http(s) URL (item 2)',
+		message: 'The URL of input "policy" is not an http(s) URL',
 		description: /http:\/\/ or https:\/\//,
 	},
 	{
@@ -513,7 +527,7 @@ const cases: Case[] = [
 		parameters: chatMessage(),
 		items: plain([chatItem('Hello'), chatItem('  '), chatItem('Hello')]),
 		item: 1,
-		message: 'The chat message is empty (item 1)',
+		message: 'The chat message is empty',
 		description: /Connect a Chat Trigger/,
 	},
 	{
@@ -543,7 +557,7 @@ const cases: Case[] = [
 			chatItem('x', { url: 'javascript:alert(1)' }),
 		]),
 		item: 1,
-		message: 'File URL 1 "javascript:alert(1)" is not an http(s) URL (item 1)',
+		message: 'File URL 1 "javascript:alert(1)" is not an http(s) URL',
 		description: /public http:\/\/ or https:\/\/ links only/,
 	},
 	{
@@ -618,7 +632,7 @@ describe('Bad-input catalogue: message, description and item index', () => {
 			{ item: 2 },
 		]);
 		expect(result.items[1].json).toEqual({
-			error: 'The page range "2-1" is not valid (item 1)',
+			error: 'The page range "2-1" is not valid',
 			details:
 				'Use page numbers starting at 1, separated by commas, with ranges as first-last, e.g. 1-3,5.',
 		});
