@@ -43,6 +43,24 @@ describe('chat completions', () => {
 		expect(usage.credits_used).toBeGreaterThan(0);
 	});
 
+	it('takes a UUID session_id and refuses any other (422), as the API keys sessions by UUID', async () => {
+		const session = '0b6c3f1e-3c2a-4a8e-9a51-6f1d2e3c4b5a';
+		const messages = [{ role: 'user', content: 'Hi' }];
+		const kept = await call(emu, 'POST', CHAT, { body: { messages, session_id: session } });
+		expect([kept.status, kept.json.session_id]).toEqual([200, session]);
+		for (const sessionId of ['chat-42', 'n8n-session', '0b6c3f1e3c2a4a8e9a516f1d2e3c4b5a']) {
+			const refused = await call(emu, 'POST', CHAT, { body: { messages, session_id: sessionId } });
+			expect([refused.status, refused.json]).toEqual([
+				422,
+				{
+					detail: [
+						{ loc: ['body', 'session_id'], msg: 'value is not a valid uuid', type: 'value_error' },
+					],
+				},
+			]);
+		}
+	});
+
 	it('counts files by part type, validates file ids, and records the body', async () => {
 		const file = await upload(emu, 'a.pdf');
 		const content = [

@@ -242,6 +242,25 @@ describe('generate and predictions', () => {
 		).toBe('completed');
 	});
 
+	// The official Node SDK's schema() returns the response of one POST as the finished schema
+	// (status completed, response a SchemaResponse), with no batch flag and no polling.
+	it.each([
+		['/document/schema', { url: 'https://x/a.pdf' }, 'document.invoice'],
+		['/audio/schema', { url: 'https://x/a.mp3' }, 'audio.transcription'],
+		['/video/schema', { url: 'https://x/a.mp4' }, 'video.transcription'],
+	])('%s answers with the finished schema at once', async (route, body, domain) => {
+		emu.clearRequests();
+		const res = await generate(route, body);
+		expect(res.status).toBe(201);
+		expect(res.json).toMatchObject({ status: 'completed', completed_at: expect.any(String) });
+		expect(res.json.response).toMatchObject({
+			domain: expect.stringMatching(new RegExp(`^${domain.split('.')[0]}\\.`)),
+			json_schema: { type: 'object' },
+			schema_hash: expect.any(String),
+		});
+		expect(emu.requests({ method: 'GET', path: /^\/predictions\// })).toEqual([]);
+	});
+
 	it('serves the schema and legacy execute routes', async () => {
 		const schema = await generate('/image/schema', { images: [PNG] });
 		expect(schema.status).toBe(201);

@@ -179,6 +179,7 @@ describe('async prediction lifecycle', () => {
 			items: [
 				{
 					id: sent.json.id,
+					request_id: id,
 					created_at: expect.any(String),
 					response: { total: 1 },
 					notes: 'fixed total',
@@ -186,6 +187,45 @@ describe('async prediction lifecycle', () => {
 			],
 		});
 		expect((await call(emu, 'GET', '/feedback/nope')).status).toBe(404);
+	});
+
+	it('names the entity on every feedback item, for executions and chats too (as the SDK tests show)', async () => {
+		const execution = (
+			await call(emu, 'POST', '/agent/execute', {
+				body: { name: 'invoice-extractor', inputs: {}, batch: true },
+			})
+		).json;
+		const chat = (
+			await call(emu, 'POST', '/openai/chat/completions', {
+				body: { messages: [{ role: 'user', content: 'Hello' }] },
+			})
+		).json;
+		for (const [type, key, id] of [
+			['agent_execution', 'agent_execution_id', execution.id],
+			['chat', 'chat_id', chat.session_id],
+		] as const) {
+			const sent = await call(emu, 'POST', '/feedback/submit', {
+				body: { [key]: id, notes: 'checked' },
+			});
+			expect(sent.json).toEqual({
+				id: expect.any(String),
+				[key]: id,
+				created_at: expect.any(String),
+			});
+			const listed = (await call(emu, 'GET', `/feedback/${id}?type=${type}`)).json;
+			expect(listed).toEqual({
+				[key]: id,
+				items: [
+					{
+						id: sent.json.id,
+						[key]: id,
+						created_at: expect.any(String),
+						response: null,
+						notes: 'checked',
+					},
+				],
+			});
+		}
 	});
 
 	it('handles 1000 concurrent async jobs', async () => {

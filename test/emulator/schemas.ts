@@ -10,6 +10,7 @@ import { unprocessable, type ValidationIssue } from './http';
 const str = z.string();
 const optStr = z.string().nullable().optional();
 const jsonObject = z.record(z.string(), z.unknown());
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const SERVICE_TIERS = ['auto', 'default', 'standard', 'flex', 'priority'] as const;
 export const TOOLSETS = [
@@ -175,7 +176,12 @@ export const ChatSchema = z.object({
 		})
 		.nullable()
 		.optional(),
-	session_id: optStr,
+	// The API keys chat sessions by UUID (reference §7) and refuses anything else.
+	session_id: z
+		.string()
+		.refine((value) => UUID.test(value), { message: 'value is not a valid uuid' })
+		.nullable()
+		.optional(),
 	skills: z.array(AgentSkillSchema).nullable().optional(),
 	toolsets: z.array(z.enum(TOOLSETS)).nullable().optional(),
 });

@@ -52,6 +52,7 @@ export function registerFeedback(router: Router): void {
 			if (!entityExists(app.state, app.jobs, type, id)) throw notFound(NOT_FOUND[type]);
 			const item = {
 				id: newId(),
+				[ENTITY_KEYS[type]]: id,
 				created_at: isoNow(),
 				response: input.response ?? null,
 				notes: input.notes ?? null,

@@ -166,7 +166,8 @@ function handle(ctx: Ctx, modality: Modality, action: Action) {
 	const elementType = ELEMENT_TYPE[modality];
 	const spec: JobSpec = {
 		kind: 'prediction',
-		async: input.batch ?? modality !== 'image',
+		// The schema action answers with the finished schema at once, as the SDKs expect (reference §2.4).
+		async: action !== 'schema' && (input.batch ?? modality !== 'image'),
 		callbackUrl: input.callback_url ?? null,
 		failure: reason ? `Emulated failure: ${reason}` : null,
 		response,
