@@ -1,12 +1,12 @@
 import { updateDisplayOptions } from 'n8n-workflow';
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import type { SkippedFile } from '../shared/binary';
-import { pendingJobItem, resumeUrl, type JobShapers } from '../shared/callback';
+import type { JobShapers } from '../shared/callback';
 import { inputError } from '../shared/errors';
+import { readCompletion, runJob, type CompletionPlan, type JobOutput } from '../shared/jobs';
 import { Limiter } from '../shared/limiter';
-import { isHttpUrl } from '../shared/params';
-import { jobFailedError, waitForJob } from '../shared/polling';
+import type { Job } from '../shared/polling';
 import {
 	DEFAULT_MAX_CONCURRENCY,
 	errorItem,
@@ -39,10 +39,7 @@ interface RunPlan {
 	/** The request body without inputs, which are only known after the uploads. */
 	request: IDataObject;
 	inputs: InputPlan;
-	completion: string;
-	timeoutMs: number;
-	/** Wait for Callback only: when n8n stops waiting for the callback, in ms since the epoch. */
-	callbackDeadline?: number;
+	completion: CompletionPlan;
 	/** Max Concurrent Requests, kept to by the artifact downloads when a callback resumes. */
 	maxConcurrency: number;
 	output: OutputOptions;
@@ -69,25 +66,6 @@ function readAgent(ctx: IExecuteFunctions, i: number, config: IDataObject): stri
 	);
 }
 
-function readCallbackUrl(
-	ctx: IExecuteFunctions,
-	i: number,
-	completion: string,
-): string | undefined {
-	if (completion === 'waitForCallback') return resumeUrl(ctx, i);
-	if (completion !== 'submitOnly') return undefined;
-	const url = String(ctx.getNodeParameter('callbackUrl', i, '') ?? '').trim();
-	if (url && !isHttpUrl(url)) {
-		throw inputError(
-			ctx.getNode(),
-			i,
-			`The Callback URL "${url}" is not an http(s) URL`,
-			'Paste the Production URL of a VLM Run Trigger node, or leave it empty.',
-		);
-	}
-	return url || undefined;
-}
-
 async function prepare(this: IExecuteFunctions, i: number): Promise<RunPlan> {
 	const config: IDataObject = {};
 	const agentName = readAgent(this, i, config);
@@ -95,8 +73,8 @@ async function prepare(this: IExecuteFunctions, i: number): Promise<RunPlan> {
 	if (skills.length) config.skills = skills;
 	const toolsets = this.getNodeParameter('toolsets', i, []) as string[];
 	const model = this.getNodeParameter('model', i, DEFAULT_MODEL) as string;
-	const completion = this.getNodeParameter('completion', i, 'waitForResult') as string;
-	const callbackUrl = readCallbackUrl(this, i, completion);
+	const completion = readCompletion(this, i, DEFAULT_EXECUTION_TIMEOUT_S);
+	const { callbackUrl } = completion;
 	const request: IDataObject = {
 		model,
 		...(agentName ? { name: agentName } : {}),
@@ -111,11 +89,6 @@ async function prepare(this: IExecuteFunctions, i: number): Promise<RunPlan> {
 		request,
 		inputs: await planInputs(this, i),
 		completion,
-		timeoutMs: (this.getNodeParameter('timeout', i, DEFAULT_EXECUTION_TIMEOUT_S) as number) * 1000,
-		callbackDeadline:
-			completion === 'waitForCallback'
-				? Date.now() + (this.getNodeParameter('callbackTimeout', i, 1440) as number) * 60_000
-				: undefined,
 		maxConcurrency: this.getNodeParameter(
 			'options.maxConcurrency',
 			i,
@@ -133,7 +106,7 @@ async function runExecution(
 	planned: PlannedInput[],
 	skippedFiles: SkippedFile[],
 	run: RunContext,
-): Promise<INodeExecutionData[]> {
+): Promise<JobOutput[]> {
 	const i = members[0];
 	// Unknown agents and skills fail here, naming them, before any file is uploaded.
 	await Promise.all([
@@ -143,41 +116,31 @@ async function runExecution(
 		),
 	]);
 	const { inputs, summary } = await resolveInputs(ctx, planned, run);
-	const item = await run.limit(async () => {
-		let execution = (await apiRequest.call(ctx, {
-			method: 'POST',
-			path: '/agent/execute',
-			body: { ...plan.request, inputs, batch: true },
-			itemIndex: i,
-			resource: 'agent',
-		})) as IDataObject;
-		if (execution.status === 'failed') throw jobFailedError(ctx, 'execution', execution, i);
-		if (plan.completion === 'waitForResult' && execution.status !== 'completed') {
-			execution = await waitForJob.call(ctx, {
+	const output: OutputOptions = {
+		...plan.output,
+		inputs: summary,
+		...(skippedFiles.length ? { skippedFiles } : {}),
+	};
+	const item = await run.limit(
+		async () =>
+			await runJob(ctx, plan.completion, {
 				kind: 'execution',
-				id: String(execution.id),
-				timeoutMs: plan.timeoutMs,
 				itemIndex: i,
-			});
-		}
-		const output: OutputOptions = {
-			...plan.output,
-			inputs: summary,
-			...(skippedFiles.length ? { skippedFiles } : {}),
-		};
-		const shaped = await executionItem(ctx, i, execution, output);
-		if (plan.callbackDeadline === undefined || execution.status === 'completed') return shaped;
-		return pendingJobItem(
-			{ ...shaped, pairedItem: pairingOf(members) },
-			{
-				kind: 'execution',
-				id: String(execution.id),
-				itemIndex: i,
-				deadline: plan.callbackDeadline,
-				shape: { output: { ...output }, maxConcurrency: plan.maxConcurrency },
-			},
-		);
-	});
+				submit: async () =>
+					(await apiRequest.call(ctx, {
+						method: 'POST',
+						path: '/agent/execute',
+						body: { ...plan.request, inputs, batch: true },
+						itemIndex: i,
+						resource: 'agent',
+					})) as Job,
+				shape: async (execution) => ({
+					...(await executionItem(ctx, i, execution, output)),
+					pairedItem: pairingOf(members),
+				}),
+				resumeShape: { output: { ...output }, maxConcurrency: plan.maxConcurrency },
+			}),
+	);
 	return [item];
 }
 
@@ -207,7 +170,7 @@ async function runMembers(
 	plan: RunPlan,
 	perItem: InputPlan[],
 	run: RunContext,
-): Promise<INodeExecutionData[]> {
+): Promise<JobOutput[]> {
 	const rejected = perItem.flatMap((inputs, n) =>
 		inputs.rejected.map((error) => errorItem(error, { item: members[n] })),
 	);

@@ -12,11 +12,12 @@ import {
 	type InputFile,
 	type SkippedFile,
 } from '../shared/binary';
-import { pendingJobItem, resumeUrl, type JobShapers } from '../shared/callback';
+import type { JobShapers } from '../shared/callback';
 import { inputError } from '../shared/errors';
 import { detectModality, imageMimeType, type Modality } from '../shared/media';
+import { readCompletion, runJob, type CompletionPlan, type JobOutput } from '../shared/jobs';
 import { checkDomain, isHttpUrl } from '../shared/params';
-import { jobFailedError, waitForJob } from '../shared/polling';
+import type { Job } from '../shared/polling';
 import { errorItem, type Operation, type RunContext } from '../shared/router';
 import {
 	parseJsonSchema,
@@ -46,11 +47,7 @@ interface ExtractPlan {
 	domainsByType: Partial<Record<Modality, string>>;
 	config: IDataObject;
 	metadata: IDataObject;
-	completion: string;
-	timeoutMs: number;
-	callbackUrl?: string;
-	/** Wait for Callback only: when the execution stops waiting, in ms since the epoch. */
-	callbackDeadline?: number;
+	completion: CompletionPlan;
 	output: 'data' | 'full';
 	includeInputBinary: boolean;
 	review?: ExtractReview;
@@ -178,21 +175,6 @@ async function prepare(this: IExecuteFunctions, i: number): Promise<ExtractPlan>
 	if (typeof options.pages === 'string' && options.pages.trim()) {
 		config.page_indices = parsePageRange(this, i, options.pages);
 	}
-	const completion = this.getNodeParameter('completion', i, 'waitForResult') as string;
-	const waitsForCallback = completion === 'waitForCallback';
-	const callbackUrl = waitsForCallback
-		? resumeUrl(this, i)
-		: completion === 'submitOnly'
-			? String(this.getNodeParameter('callbackUrl', i, '')).trim() || undefined
-			: undefined;
-	if (callbackUrl && !isHttpUrl(callbackUrl)) {
-		throw inputError(
-			this.getNode(),
-			i,
-			`The Callback URL "${callbackUrl}" is not an http(s) URL`,
-			'Paste the Production URL of a VLM Run Trigger node, or leave it empty.',
-		);
-	}
 	return {
 		sources,
 		skipped,
@@ -200,12 +182,7 @@ async function prepare(this: IExecuteFunctions, i: number): Promise<ExtractPlan>
 		domainsByType,
 		config,
 		metadata: { allow_training: options.allowTraining === true },
-		completion,
-		timeoutMs: (this.getNodeParameter('timeout', i, 600) as number) * 1000,
-		callbackUrl,
-		callbackDeadline: waitsForCallback
-			? Date.now() + (this.getNodeParameter('callbackTimeout', i, 1440) as number) * 60_000
-			: undefined,
+		completion: readCompletion(this, i, 600),
 		output: options.output === 'full' ? 'full' : 'data',
 		includeInputBinary: options.includeInputBinary === true,
 		review: reviewRules && { rules: reviewRules, schema, partial: config.gql_stmt !== undefined },
@@ -285,57 +262,48 @@ async function extractOne(
 	i: number,
 	plan: ExtractPlan,
 	source: UsableSource,
-): Promise<INodeExecutionData> {
+): Promise<JobOutput> {
 	const summary = sourceSummary(source, plan.skipped);
 	const domain =
 		plan.domainsByType[source.modality] ?? plan.domain ?? SCHEMA_ONLY_DOMAINS[source.modality];
-	const body: IDataObject = {
-		...(await fileInput(ctx, source)),
-		model: 'vlm-1',
-		domain,
-		batch: true,
-		config: plan.config,
-		metadata: plan.metadata,
-	};
-	if (plan.callbackUrl) body.callback_url = plan.callbackUrl;
-	let prediction = (await apiRequest.call(ctx, {
-		method: 'POST',
-		path: `/${source.modality}/generate`,
-		body,
+	return await runJob(ctx, plan.completion, {
+		kind: 'prediction',
 		itemIndex: i,
-		resource: 'file',
-		names: {
-			domain: String(body.domain),
-			...(typeof body.file_id === 'string' ? { file: body.file_id } : {}),
+		submit: async () => {
+			const body: IDataObject = {
+				...(await fileInput(ctx, source)),
+				model: 'vlm-1',
+				domain,
+				batch: true,
+				config: plan.config,
+				metadata: plan.metadata,
+			};
+			if (plan.completion.callbackUrl) body.callback_url = plan.completion.callbackUrl;
+			return (await apiRequest.call(ctx, {
+				method: 'POST',
+				path: `/${source.modality}/generate`,
+				body,
+				itemIndex: i,
+				resource: 'file',
+				names: {
+					domain: String(body.domain),
+					...(typeof body.file_id === 'string' ? { file: body.file_id } : {}),
+				},
+			})) as Job;
 		},
-	})) as IDataObject;
-	if (prediction.status === 'failed') throw jobFailedError(ctx, 'prediction', prediction, i);
-	if (plan.completion === 'waitForResult' && prediction.status !== 'completed') {
-		prediction = await waitForJob.call(ctx, {
-			kind: 'prediction',
-			id: String(prediction.id),
-			timeoutMs: plan.timeoutMs,
-			itemIndex: i,
-		});
-	}
-	let item: INodeExecutionData = {
-		json: predictionItem(prediction, plan.output, summary),
-	};
-	if (plan.includeInputBinary && source.file)
-		item.binary = { [source.file.property]: source.file.binary };
-	if (plan.review && prediction.status === 'completed')
-		item = await reviewPrediction(ctx, i, plan.review, prediction, item, { ...source, domain });
-	if (plan.callbackDeadline === undefined || prediction.status === 'completed') return item;
-	return pendingJobItem(
-		{ ...item, pairedItem: { item: i } },
-		{
-			kind: 'prediction',
-			id: String(prediction.id),
-			itemIndex: i,
-			deadline: plan.callbackDeadline,
-			shape: { output: plan.output, source: summary },
+		shape: async (prediction) => {
+			let item: INodeExecutionData = {
+				json: predictionItem(prediction, plan.output, summary),
+				pairedItem: { item: i },
+			};
+			if (plan.includeInputBinary && source.file)
+				item.binary = { [source.file.property]: source.file.binary };
+			if (plan.review && prediction.status === 'completed')
+				item = await reviewPrediction(ctx, i, plan.review, prediction, item, { ...source, domain });
+			return item;
 		},
-	);
+		resumeShape: { output: plan.output, source: summary },
+	});
 }
 
 /** Wait for Callback builds the item of a finished prediction the same way as Wait for Result. */
@@ -354,9 +322,9 @@ async function execute(
 	i: number,
 	plan: ExtractPlan,
 	run: RunContext,
-): Promise<INodeExecutionData[]> {
+): Promise<JobOutput[]> {
 	if (plan.sources.length === 0) return [skippedItem(plan.skipped)];
-	return await Promise.all(
+	return await run.all(
 		plan.sources.map(async (source) => {
 			if ('unusable' in source) return errorItem(source.unusable, { item: i });
 			const work = run.limit(async () => await extractOne(this, i, plan, source));

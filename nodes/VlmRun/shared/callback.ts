@@ -10,8 +10,9 @@ import type {
 } from 'n8n-workflow';
 
 import { readDelivery, reply } from './delivery';
-import { inputError } from './errors';
+import type { AwaitingJob, JobOutput } from './jobs';
 import { fetchJob, jobFailedError, type Job, type JobKind } from './polling';
+import { isTerminal } from './status';
 import { errorItem } from './router';
 
 /*
@@ -47,16 +48,6 @@ export const callbackWebhooks: IWebhookDescription[] = [
 	},
 ];
 
-export interface PendingJob {
-	kind: JobKind;
-	id: string;
-	itemIndex: number;
-	/** When n8n stops waiting for the callback, in ms since the epoch. */
-	deadline: number;
-	/** What the node's shaper needs besides the job to build the output item, e.g. the output mode. */
-	shape: IDataObject;
-}
-
 /**
  * Per job kind, how a finished job becomes its output item, the same as in Wait for Result. It runs
  * in execute() or, on resume, in webhook(); binaries it returns are added to the pending item's.
@@ -76,44 +67,21 @@ export type JobShapers = Partial<
 
 interface Slot {
 	item: INodeExecutionData;
-	job?: PendingJob;
+	job?: AwaitingJob;
 }
 
 const STATE_KEY = 'vlmrunCallbacks';
 
-const pendingJobs = new WeakMap<INodeExecutionData, PendingJob>();
+const isFinished = (job: IDataObject) => isTerminal(job.status);
 
-/** This execution's resume URL, to send as callback_url. */
-export function resumeUrl(ctx: IExecuteFunctions, itemIndex: number): string {
-	if (ctx.getNode().type.endsWith('Tool')) {
-		throw inputError(
-			ctx.getNode(),
-			itemIndex,
-			'Wait for Callback is not available when the node runs as an AI tool',
-			'An agent needs the answer within its own run: set Completion to Wait for Result.',
-		);
-	}
-	return String(ctx.evaluateExpression('{{ $execution.resumeUrl }}', itemIndex));
-}
-
-/** Marks an output item as standing for a submitted job whose callback the node waits for. */
-export function pendingJobItem(item: INodeExecutionData, job: PendingJob): INodeExecutionData {
-	pendingJobs.set(item, job);
-	return item;
-}
-
-function isFinished(job: IDataObject): boolean {
-	return job.status === 'completed' || job.status === 'failed' || job.status === 'cancelled';
-}
-
-function pairing(slot: Slot, job: PendingJob): IPairedItemData | IPairedItemData[] {
+function pairing(slot: Slot, job: AwaitingJob): IPairedItemData | IPairedItemData[] {
 	return typeof slot.item.pairedItem === 'object' ? slot.item.pairedItem : { item: job.itemIndex };
 }
 
 /** Every job's final state, or undefined as soon as one is still running (one status request per job not yet known). */
 async function collectFinished(
 	ctx: IExecuteFunctions | IWebhookFunctions,
-	jobs: PendingJob[],
+	jobs: AwaitingJob[],
 	known: Map<string, Job>,
 ): Promise<Map<string, Job> | undefined> {
 	const finished = new Map(known);
@@ -157,12 +125,12 @@ async function settle(
  */
 export async function waitForCallbacks(
 	this: IExecuteFunctions,
-	output: INodeExecutionData[][],
+	output: JobOutput[][],
 	shapers: JobShapers,
 ): Promise<INodeExecutionData[][]> {
-	const slots: Slot[] = (output[0] ?? []).map((item) => ({ item, job: pendingJobs.get(item) }));
+	const slots: Slot[] = (output[0] ?? []).map(({ awaiting, ...item }) => ({ item, job: awaiting }));
 	const jobs = slots.flatMap((slot) => (slot.job ? [slot.job] : []));
-	if (jobs.length === 0) return output;
+	if (jobs.length === 0) return [slots.map((slot) => slot.item)];
 	// n8n turns away (409) a callback that arrives before the execution is waiting, e.g. from a job
 	// that finished while later files were still uploading. One look at every job now covers that.
 	let finished: Map<string, Job> | undefined;
@@ -183,7 +151,7 @@ export async function waitForCallbacks(
 	}
 	this.getContext('node')[STATE_KEY] = JSON.stringify(slots);
 	await this.putExecutionToWait(new Date(Math.max(...jobs.map((job) => job.deadline))));
-	return output;
+	return [slots.map((slot) => slot.item)];
 }
 
 function readState(ctx: IWebhookFunctions): Slot[] {

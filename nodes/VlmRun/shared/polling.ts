@@ -1,6 +1,8 @@
-import { NodeOperationError, sleep } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INode } from 'n8n-workflow';
 
+import { isTerminal } from './status';
+import { abortableSleep, runSignal } from './stop';
 import { apiRequest, type VlmRunContext } from './transport';
 
 export interface PollSchedule {
@@ -62,6 +64,12 @@ export function jobFailedError(
 	job: IDataObject,
 	itemIndex: number,
 ): NodeOperationError {
+	if (job.status === 'cancelled') {
+		return new NodeOperationError(ctx.getNode(), `The ${kind} ${String(job.id)} was cancelled`, {
+			itemIndex,
+			description: `It was cancelled on VLM Run before it finished, so it has no result. Run the item again to create a new ${kind}.`,
+		});
+	}
 	return new NodeOperationError(
 		ctx.getNode(),
 		`VLM Run could not finish ${kind} ${String(job.id)}`,
@@ -78,12 +86,14 @@ export interface WaitOptions {
 	timeoutMs: number;
 	itemIndex: number;
 	schedule?: PollSchedule;
+	/** Told every status read, e.g. to keep a record of the job's progress. */
+	onStatus?: (status: string) => void;
 }
 
-/** Polls a prediction or execution until it completes, fails, times out or the run is cancelled. */
+/** Polls a prediction or execution until it completes, fails, is cancelled, times out or the run is cancelled. */
 export async function waitForJob(this: IExecuteFunctions, options: WaitOptions): Promise<Job> {
 	const schedule = options.schedule ?? DEFAULT_POLL_SCHEDULE;
-	const signal = this.getExecutionCancelSignal();
+	const signal = runSignal(this, this.getExecutionCancelSignal());
 	const deadline = Date.now() + options.timeoutMs;
 	let delay: number | undefined;
 	let last: Job | undefined;
@@ -91,10 +101,11 @@ export async function waitForJob(this: IExecuteFunctions, options: WaitOptions):
 		delay = nextPollDelay(delay, schedule);
 		const remaining = deadline - Date.now();
 		if (remaining <= 0) break;
-		await sleep(Math.min(delay, remaining), signal);
+		await abortableSleep(Math.min(delay, remaining), signal);
 		last = await fetchJob.call(this, options.kind, options.id, options.itemIndex);
+		options.onStatus?.(last.status);
 		if (last.status === 'completed') return last;
-		if (last.status === 'failed') throw jobFailedError(this, options.kind, last, options.itemIndex);
+		if (isTerminal(last.status)) throw jobFailedError(this, options.kind, last, options.itemIndex);
 	}
 	const seconds = Math.round(options.timeoutMs / 1000);
 	throw new NodeOperationError(

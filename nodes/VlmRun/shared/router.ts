@@ -7,13 +7,21 @@ import type {
 	IPairedItemData,
 } from 'n8n-workflow';
 
+import type { JobOutput } from './jobs';
 import { Limiter } from './limiter';
+import { createdJobsNote, StoppedError, stopRun } from './stop';
 
 export const DEFAULT_MAX_CONCURRENCY = 5;
 
 export interface RunContext {
 	/** Runs one unit of VLM Run work (a file, a job) under the node's concurrency bound. */
 	limit<T>(task: () => Promise<T>): Promise<T>;
+	/**
+	 * Awaits every task. When one fails and the node stops on error, the whole run stops at that
+	 * moment (see stop.ts); the first failure is rethrown once the others have settled, so nothing
+	 * the run started outlives it.
+	 */
+	all<T>(tasks: Array<Promise<T>>): Promise<T[]>;
 	continueOnFail: boolean;
 }
 
@@ -26,7 +34,7 @@ export interface Operation<Prepared = unknown> {
 		itemIndex: number,
 		prepared: Prepared,
 		run: RunContext,
-	): Promise<INodeExecutionData[]>;
+	): Promise<JobOutput[]>;
 	/** Set when execute calls run.limit itself (per file) instead of being limited as a whole. */
 	limitsItself?: boolean;
 	/**
@@ -40,7 +48,7 @@ export interface Operation<Prepared = unknown> {
 			itemIndices: number[],
 			prepared: Prepared[],
 			run: RunContext,
-		): Promise<INodeExecutionData[]>;
+		): Promise<JobOutput[]>;
 	};
 }
 
@@ -66,8 +74,6 @@ export type OperationOptions<Map extends OperationMap, Resource extends keyof Ma
 	INodePropertyOptions & { value: keyof Map[Resource] & string }
 >;
 
-class Skipped extends Error {}
-
 /**
  * An output item for a failed input when the node continues on fail. Its json keeps to `error`
  * and `details` so n8n routes it to the error output, and no `error` property is set because n8n
@@ -85,6 +91,16 @@ export function errorItem(
 	return { json: { error: error.message, ...(details ? { details } : {}) }, pairedItem };
 }
 
+/** The run's failure, with the jobs it had already created named in its description. */
+function namingCreatedJobs(ctx: IExecuteFunctions, error: Error): Error {
+	const note = createdJobsNote(ctx);
+	if (!note) return error;
+	const described = error as { description?: unknown };
+	const description = typeof described.description === 'string' ? described.description : '';
+	described.description = description ? `${description} ${note}` : note;
+	return error;
+}
+
 function asNodeError(ctx: IExecuteFunctions, error: Error, itemIndex: number): Error {
 	const context = (error as { context?: Record<string, unknown> }).context;
 	if ('node' in error && context) {
@@ -95,9 +111,9 @@ function asNodeError(ctx: IExecuteFunctions, error: Error, itemIndex: number): E
 }
 
 function withPairing(
-	items: INodeExecutionData[],
+	items: JobOutput[],
 	pairing: IPairedItemData | IPairedItemData[],
-): INodeExecutionData[] {
+): JobOutput[] {
 	return items.map((item) => (item.pairedItem ? item : { ...item, pairedItem: pairing }));
 }
 
@@ -113,7 +129,7 @@ export function pairingOf(members: number[]): IPairedItemData | IPairedItemData[
 export async function route(
 	this: IExecuteFunctions,
 	operations: OperationMap,
-): Promise<INodeExecutionData[][]> {
+): Promise<JobOutput[][]> {
 	const resource = this.getNodeParameter('resource', 0) as string;
 	const operationName = this.getNodeParameter('operation', 0) as string;
 	const operation = operations[resource]?.[operationName];
@@ -125,7 +141,7 @@ export async function route(
 	}
 	const items = this.getInputData();
 	const continueOnFail = this.continueOnFail();
-	const results: INodeExecutionData[][] = items.map(() => []);
+	const results: JobOutput[][] = items.map(() => []);
 	const prepared: unknown[] = [];
 	const rejected = new Set<number>();
 
@@ -147,11 +163,34 @@ export async function route(
 
 	const limiter = new Limiter();
 	let failure: Error | undefined;
+	const fail = (error: Error) => {
+		if (error instanceof StoppedError) return;
+		failure = failure ?? error;
+		stopRun(this);
+	};
+	const all = async <T>(tasks: Array<Promise<T>>): Promise<T[]> => {
+		const settled = await Promise.all(
+			tasks.map(
+				async (task) =>
+					await task.then(
+						(value) => ({ value }),
+						(error: Error) => {
+							if (!continueOnFail) stopRun(this);
+							return { error };
+						},
+					),
+			),
+		);
+		const failed = settled.find(
+			(entry) => 'error' in entry && !(entry.error instanceof StoppedError),
+		);
+		if (failed && 'error' in failed) throw failed.error;
+		const stopped = settled.find((entry) => 'error' in entry);
+		if (stopped && 'error' in stopped) throw stopped.error;
+		return settled.map((entry) => (entry as { value: T }).value);
+	};
 	// A group's output lands at the position of its first item, so the output order follows the input.
-	const runUnit = async (
-		members: number[],
-		work: (run: RunContext) => Promise<INodeExecutionData[]>,
-	) => {
+	const runUnit = async (members: number[], work: (run: RunContext) => Promise<JobOutput[]>) => {
 		const i = members[0];
 		const capacity = this.getNodeParameter(
 			'options.maxConcurrency',
@@ -160,10 +199,10 @@ export async function route(
 		) as number;
 		const limit = async <T>(task: () => Promise<T>) =>
 			await limiter.run(capacity, async () => {
-				if (failure) throw new Skipped();
+				if (failure) throw new StoppedError();
 				return await task();
 			});
-		const run: RunContext = { limit, continueOnFail };
+		const run: RunContext = { limit, all, continueOnFail };
 		const execute = async () => await work(run);
 		try {
 			results[i] = withPairing(
@@ -171,10 +210,10 @@ export async function route(
 				pairingOf(members),
 			);
 		} catch (error) {
-			if (error instanceof Skipped) return;
+			if (error instanceof StoppedError) return;
 			const nodeError = asNodeError(this, error as Error, i);
 			if (continueOnFail) results[i] = [errorItem(nodeError, pairingOf(members))];
-			else failure = failure ?? nodeError;
+			else fail(nodeError);
 		}
 	};
 	const runItem = async (i: number) =>
@@ -196,6 +235,6 @@ export async function route(
 				)
 			: undefined,
 	]);
-	if (failure) throw failure;
+	if (failure) throw namingCreatedJobs(this, failure);
 	return [results.flat()];
 }

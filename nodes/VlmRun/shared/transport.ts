@@ -1,4 +1,4 @@
-import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type {
 	IDataObject,
 	IExecuteFunctions,
@@ -21,6 +21,7 @@ import {
 	type RequestKind,
 	type RetryPolicy,
 } from './retry';
+import { abortableSleep, runSignal, StoppedError } from './stop';
 
 export type VlmRunContext =
 	| IExecuteFunctions
@@ -73,8 +74,12 @@ interface FullResponse {
 /** Rate-limit pauses are shared by every request of one node run, so a 429 slows all items down together. */
 const pauseUntil = new WeakMap<object, number>();
 
-function cancelSignal(ctx: VlmRunContext): AbortSignal | undefined {
-	return 'getExecutionCancelSignal' in ctx ? ctx.getExecutionCancelSignal() : undefined;
+/** Aborts when the execution is cancelled or the node run stops after a failure (see stop.ts). */
+function cancelSignal(ctx: VlmRunContext): AbortSignal {
+	return runSignal(
+		ctx,
+		'getExecutionCancelSignal' in ctx ? ctx.getExecutionCancelSignal() : undefined,
+	);
 }
 
 /**
@@ -103,10 +108,10 @@ function headerValue(headers: FullResponse['headers'], name: string): string | u
 	return Array.isArray(value) ? value[0] : value;
 }
 
-async function waitForPause(ctx: VlmRunContext, signal: AbortSignal | undefined): Promise<void> {
+async function waitForPause(ctx: VlmRunContext, signal: AbortSignal): Promise<void> {
 	const until = pauseUntil.get(ctx) ?? 0;
 	const remaining = until - Date.now();
-	if (remaining > 0) await sleep(remaining, signal);
+	if (remaining > 0) await abortableSleep(remaining, signal);
 }
 
 function defaultKind(method: IHttpRequestMethods): RequestKind {
@@ -139,7 +144,8 @@ async function send(ctx: VlmRunContext, call: ApiCall, url: string): Promise<Ful
 	)) as FullResponse;
 }
 
-function cancelledError(ctx: VlmRunContext, call: ApiCall) {
+function cancelledError(ctx: VlmRunContext, call: ApiCall, signal?: AbortSignal) {
+	if (signal?.reason instanceof StoppedError) return signal.reason;
 	return new NodeOperationError(ctx.getNode(), 'The execution was cancelled', {
 		itemIndex: call.itemIndex,
 	});
@@ -161,13 +167,18 @@ async function perform(ctx: VlmRunContext, call: ApiCall): Promise<FullResponse>
 	const url = await baseUrl(ctx);
 	const started = Date.now();
 	for (let attempt = 1; ; attempt++) {
-		await waitForPause(ctx, signal);
+		try {
+			await waitForPause(ctx, signal);
+			if (signal.aborted) throw signal.reason;
+		} catch {
+			throw cancelledError(ctx, call, signal);
+		}
 		let response: FullResponse | undefined;
 		let errorCode: string | undefined;
 		try {
 			response = await send(ctx, { ...call, kind }, url);
 		} catch (error) {
-			if (signal?.aborted) throw cancelledError(ctx, call);
+			if (signal?.aborted) throw cancelledError(ctx, call, signal);
 			errorCode = findErrorCode(error) ?? 'ECONNABORTED';
 		}
 		const malformed = response !== undefined && isMalformed(call, response);
@@ -213,7 +224,9 @@ async function perform(ctx: VlmRunContext, call: ApiCall): Promise<FullResponse>
 			status: response?.statusCode,
 			code: errorCode,
 		});
-		await sleep(delay, signal);
+		await abortableSleep(delay, signal).catch(() => {
+			throw cancelledError(ctx, call, signal);
+		});
 	}
 }
 
@@ -264,7 +277,7 @@ async function* guardStream(
 	try {
 		for await (const part of body) yield part;
 	} catch (error) {
-		if (signal?.aborted) throw cancelledError(ctx, call);
+		if (signal?.aborted) throw cancelledError(ctx, call, signal);
 		throw connectionError(ctx, call, findErrorCode(error) ?? 'ECONNRESET');
 	}
 }
@@ -275,12 +288,17 @@ async function* guardStream(
  */
 export async function apiStream(this: VlmRunContext, call: ApiCall): Promise<ByteStream> {
 	const signal = cancelSignal(this);
-	await waitForPause(this, signal);
+	try {
+		await waitForPause(this, signal);
+		if (signal.aborted) throw signal.reason;
+	} catch {
+		throw cancelledError(this, call, signal);
+	}
 	let response: FullResponse;
 	try {
 		response = await send(this, { ...call, streamResponse: true }, await baseUrl(this));
 	} catch (error) {
-		if (signal?.aborted) throw cancelledError(this, call);
+		if (signal?.aborted) throw cancelledError(this, call, signal);
 		throw connectionError(this, call, findErrorCode(error) ?? 'ECONNABORTED');
 	}
 	if (response.statusCode >= 300) {

@@ -2,12 +2,11 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import {
 	callbackWebhooks,
-	pendingJobItem,
 	resumeFromCallback,
-	resumeUrl,
 	waitForCallbacks,
 	type JobShapers,
 } from '../../../nodes/VlmRun/shared/callback';
+import { resumeUrl, type JobOutput } from '../../../nodes/VlmRun/shared/jobs';
 import {
 	executeContext,
 	signatureHeader,
@@ -31,26 +30,32 @@ const failed = (id: string) => ({
 });
 
 /** The output of route(): a plain item, then one pending item per job. */
-function routeOutput(jobIds: string[]): INodeExecutionData[][] {
+function routeOutput(jobIds: string[]): JobOutput[][] {
 	const plain: INodeExecutionData = { json: { error: 'Bad URL' }, pairedItem: { item: 0 } };
-	const pending = jobIds.map((id, n) =>
-		pendingJobItem(
-			{
-				json: { id, status: 'pending' },
-				binary: { data: { data: '', mimeType: 'application/pdf' } },
-				pairedItem: { item: n + 1 },
-			},
-			{
+	const pending = jobIds.map(
+		(id, n): JobOutput => ({
+			json: { id, status: 'pending' },
+			binary: { data: { data: '', mimeType: 'application/pdf' } },
+			pairedItem: { item: n + 1 },
+			awaiting: {
 				kind: 'prediction',
 				id,
 				itemIndex: n + 1,
 				deadline: 1_000_000 * (n + 1),
 				shape: { output: 'data' },
 			},
-		),
+		}),
 	);
 	return [[plain, ...pending]];
 }
+
+const withoutJobs = (output: JobOutput[][]) => [
+	output[0].map((item) => {
+		const copy = { ...item };
+		delete copy.awaiting;
+		return copy;
+	}),
+];
 
 describe('Wait for Callback: execute()', () => {
 	it('declares the resume webhook n8n routes $execution.resumeUrl to', () => {
@@ -71,7 +76,7 @@ describe('Wait for Callback: execute()', () => {
 	it('passes an output without pending jobs through untouched', async () => {
 		const { ctx, waits, sent } = executeContext();
 		const output = [[{ json: { total: 1 }, pairedItem: { item: 0 } }]];
-		expect(await waitForCallbacks.call(ctx, output, shapers)).toBe(output);
+		expect(await waitForCallbacks.call(ctx, output, shapers)).toEqual(output);
 		expect(waits).toEqual([]);
 		expect(sent).toEqual([]);
 	});
@@ -82,12 +87,12 @@ describe('Wait for Callback: execute()', () => {
 		};
 		const { ctx, waits, nodeContext, sent } = executeContext({ api });
 		const output = routeOutput(['p1', 'p2']);
-		expect(await waitForCallbacks.call(ctx, output, shapers)).toBe(output);
+		expect(await waitForCallbacks.call(ctx, output, shapers)).toEqual(withoutJobs(output));
 		expect(sent).toEqual(['GET /predictions/p1']);
 		expect(waits).toEqual([new Date(2_000_000)]);
 		const slots = JSON.parse(nodeContext.vlmrunCallbacks as string);
 		expect(slots).toHaveLength(3);
-		expect(slots[0]).toEqual({ item: output[0][0] });
+		expect(slots[0]).toEqual({ item: withoutJobs(output)[0][0] });
 		expect(slots[2].job).toMatchObject({ kind: 'prediction', id: 'p2', itemIndex: 2 });
 	});
 
