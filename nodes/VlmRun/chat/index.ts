@@ -1,6 +1,11 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { operationMap, type OperationOptions, type ResourceOptions } from '../shared/router';
+import {
+	nodeProperties,
+	operationMap,
+	type OperationOptions,
+	type ResourceOptions,
+} from '../shared/router';
 import { message } from './message.operation';
 
 export const operations = operationMap({
@@ -37,9 +42,4 @@ const selectors: INodeProperties[] = [
 	},
 ];
 
-export const properties: INodeProperties[] = [
-	...selectors,
-	...Object.values(operations).flatMap((group) =>
-		Object.values(group).flatMap((operation) => operation.description),
-	),
-];
+export const properties = nodeProperties(selectors, operations);

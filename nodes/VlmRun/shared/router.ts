@@ -64,6 +64,19 @@ export function operationMap<Map extends OperationMap>(
 	return map;
 }
 
+/** A node's properties: its Resource and Operation selectors, then the fields of every operation. */
+export function nodeProperties(
+	selectors: INodeProperties[],
+	operations: OperationMap,
+): INodeProperties[] {
+	return [
+		...selectors,
+		...Object.values(operations).flatMap((group) =>
+			Object.values(group).flatMap((operation) => operation.description),
+		),
+	];
+}
+
 /** Options of a node's Resource selector: a value that is not a resource of the map does not compile. */
 export type ResourceOptions<Map extends OperationMap> = Array<
 	INodePropertyOptions & { value: keyof Map & string }
