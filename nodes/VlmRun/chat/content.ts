@@ -57,7 +57,7 @@ export function definedMessages(ctx: IExecuteFunctions, i: number): ChatMessage[
 		throw inputError(
 			ctx.getNode(),
 			i,
-			`No messages to send`,
+			'No messages to send',
 			'Add at least one User message under Messages.',
 		);
 	}
@@ -77,7 +77,7 @@ export function definedMessages(ctx: IExecuteFunctions, i: number): ChatMessage[
 		throw inputError(
 			ctx.getNode(),
 			i,
-			`There is no User message`,
+			'There is no User message',
 			'Add a message with the role User: the question the model answers.',
 		);
 	}

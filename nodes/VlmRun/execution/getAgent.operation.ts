@@ -42,7 +42,7 @@ async function prepare(this: IExecuteFunctions, i: number): Promise<AgentTarget>
 		throw inputError(
 			this.getNode(),
 			i,
-			`No agent is selected`,
+			'No agent is selected',
 			'Pick an agent from the list, or enter its name or ID.',
 		);
 	return { by: locator.mode === 'id' ? 'id' : 'name', value };

@@ -61,7 +61,7 @@ function readAgent(ctx: IExecuteFunctions, i: number, config: IDataObject): stri
 	throw inputError(
 		ctx.getNode(),
 		i,
-		`Neither a prompt nor an agent is set`,
+		'Neither a prompt nor an agent is set',
 		'Set Agent Source to Prompt and describe what the agent should do, or set it to Existing Agent and pick one.',
 	);
 }

@@ -72,7 +72,7 @@ export function readSkillTarget(ctx: IExecuteFunctions, i: number): SkillTarget 
 		throw inputError(
 			ctx.getNode(),
 			i,
-			`No skill is selected`,
+			'No skill is selected',
 			'Pick a skill from the list, or enter its name or ID.',
 		);
 	}

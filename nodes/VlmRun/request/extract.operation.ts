@@ -86,7 +86,7 @@ async function readSources(
 			throw inputError(
 				ctx.getNode(),
 				i,
-				`No URL given`,
+				'No URL given',
 				'Enter at least one http(s) URL in "URLs".',
 			);
 		}
@@ -158,7 +158,7 @@ async function prepare(this: IExecuteFunctions, i: number): Promise<ExtractPlan>
 		throw inputError(
 			this.getNode(),
 			i,
-			`Neither a domain nor an output schema is set`,
+			'Neither a domain nor an output schema is set',
 			'Pick a Domain such as document.invoice, or set Output Schema to JSON Schema or Fields.',
 		);
 	}

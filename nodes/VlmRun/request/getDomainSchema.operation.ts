@@ -26,7 +26,7 @@ function readDomain(ctx: IExecuteFunctions, i: number): string {
 		throw inputError(
 			ctx.getNode(),
 			i,
-			`No domain chosen`,
+			'No domain chosen',
 			'Pick a domain from the list or enter its ID, e.g. document.invoice.',
 		);
 	return checkDomain(ctx, i, domain);

@@ -325,6 +325,17 @@ const cases: Case[] = [
 	},
 	{
 		node: 'request',
+		name: 'Domain → Get Schema of an unknown domain',
+		parameters: { resource: 'domain', operation: 'getSchema', domain: perItemDomain },
+		items: plain([{ domain: 'document.invoice' }, { domain: 'document.nope' }]),
+		item: 1,
+		message: 'The domain "document.nope" was not found on VLM Run',
+		description:
+			'Check the domain name, or pick one from the list of domains. VLM Run said: Domain not found (POST /schema, HTTP 404)',
+		caughtBeforeSending: false,
+	},
+	{
+		node: 'request',
 		name: 'a wrong API key',
 		parameters: extract(),
 		items: three([{}]),
@@ -518,6 +529,34 @@ const cases: Case[] = [
 		item: 0,
 		message: `The execution "${UNKNOWN_ID}" was not found on VLM Run`,
 		description: `Check the execution ID (and that it belongs to the account of this API key). VLM Run said: Execution not found (GET /agent/executions/${UNKNOWN_ID}, HTTP 404)`,
+		caughtBeforeSending: false,
+	},
+	{
+		node: 'execution',
+		name: 'Execution: an unknown agent ID',
+		parameters: {
+			resource: 'agent',
+			operation: 'get',
+			agent: { __rl: true, mode: 'id', value: '={{ $json.id }}' },
+		},
+		items: plain([{ id: UNKNOWN_ID }]),
+		item: 0,
+		message: `The agent "${UNKNOWN_ID}" was not found on VLM Run`,
+		description: `Check the agent ID (and that it belongs to the account of this API key). VLM Run said: Agent not found (GET /agents/${UNKNOWN_ID}, HTTP 404)`,
+		caughtBeforeSending: false,
+	},
+	{
+		node: 'execution',
+		name: 'Execution: an unknown skill ID',
+		parameters: {
+			resource: 'skill',
+			operation: 'get',
+			skill: { __rl: true, mode: 'id', value: '={{ $json.id }}' },
+		},
+		items: plain([{ id: UNKNOWN_ID }]),
+		item: 0,
+		message: `The skill "${UNKNOWN_ID}" was not found on VLM Run`,
+		description: `Check the skill ID (and that it belongs to the account of this API key). VLM Run said: Skill not found (GET /skills/${UNKNOWN_ID}, HTTP 404)`,
 		caughtBeforeSending: false,
 	},
 	// ---- VLM Run Chat ----
