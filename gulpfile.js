@@ -4,11 +4,22 @@
 // be published in the package. This copies from nodes/ and credentials/ only; `n8n-node lint` and
 // `n8n-node release` still drive lint and publishing.
 const { src, dest, series } = require('gulp');
-const { rm } = require('node:fs/promises');
+const { readFile, rm, writeFile } = require('node:fs/promises');
 const { spawn } = require('node:child_process');
 
 function clean() {
 	return rm('dist', { recursive: true, force: true });
+}
+
+const CLIENT_FILE = 'nodes/VlmRun/shared/client.generated.ts';
+
+// The X-Client-Id header names this package's version. It is written into a small source file
+// here rather than read from package.json at run time, so dist/ needs no copy of package.json.
+async function clientVersion() {
+	const { name, version } = JSON.parse(await readFile('package.json', 'utf8'));
+	const text = `// Written by \`gulp build\` (gulpfile.js, clientVersion) from package.json; do not edit.\nexport const CLIENT_ID = '${name}/${version}';\n`;
+	const current = await readFile(CLIENT_FILE, 'utf8').catch(() => '');
+	if (current !== text) await writeFile(CLIENT_FILE, text);
 }
 
 function compile() {
@@ -34,5 +45,6 @@ function copyAssets() {
 }
 
 exports.clean = clean;
-exports.build = series(clean, compile, copyAssets);
+exports.clientVersion = clientVersion;
+exports.build = series(clean, clientVersion, compile, copyAssets);
 exports.default = exports.build;

@@ -34,6 +34,15 @@ export class VlmRunApi implements ICredentialType {
 				'The VLM Run API root including /v1. Change it only for a self-hosted or development deployment.',
 		},
 		{
+			displayName: 'Requests per Minute',
+			name: 'requestsPerMinute',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: '',
+			description:
+				"Optional. Your VLM Run plan's request limit (e.g. 10 on the Standard plan). Every node and execution using this credential in this n8n process then spaces its requests to stay under it, so items wait instead of failing. Empty: no limit is assumed; the nodes still slow down when VLM Run answers 429.",
+		},
+		{
 			displayName: 'Webhook Signing Secret',
 			name: 'webhookSecret',
 			type: 'string',

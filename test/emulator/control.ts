@@ -45,6 +45,17 @@ const ConfigSchema = z.object({
 	hashMissMode: z.enum(['nulls', '404']).optional(),
 	badSignature: z.boolean().optional(),
 	faultMix: FaultMixSchema.nullable().optional(),
+	rateLimit: z
+		.object({
+			perMinute: z.number().positive(),
+			burst: z.number().int().min(1),
+			retryAfter: z.boolean(),
+		})
+		.nullable()
+		.optional(),
+	jobLengths: z.enum(['fixed', 'content']).optional(),
+	syncWindowMs: z.number().min(0).optional(),
+	refuseSync: z.boolean().optional(),
 });
 
 const AdvanceSchema = z.object({ to: z.enum(['running', 'completed', 'failed']).optional() });
@@ -66,6 +77,7 @@ export function applyConfig(app: App, patch: RuntimeConfigPatch): void {
 	const { faultMix, ...rest } = patch;
 	app.state.applyConfig(rest);
 	if (faultMix !== undefined) app.faults.setMix(faultMix);
+	if (rest.rateLimit !== undefined) app.rateLimiter.configure(rest.rateLimit);
 }
 
 export function advanceJob(app: App, id: string, to?: AdvanceTarget) {

@@ -17,8 +17,10 @@ export interface Usage {
 
 export interface JobSpec {
 	kind: JobKind;
-	/** batch:true; synchronous jobs are created already terminal and never call back. */
+	/** batch:true. Synchronous jobs never call back; in time mode they run as long as any job. */
 	async: boolean;
+	/** How long the job runs in time mode; jobDurationMs when absent. */
+	durationMs?: number;
 	callbackUrl: string | null;
 	/** The error text when the job is destined to fail (fail markers, faultMix). */
 	failure: string | null;
@@ -41,6 +43,8 @@ export interface Job extends JobSpec {
 	polls: number;
 	timers: NodeJS.Timeout[];
 	delivery: Promise<void> | null;
+	/** Called once when the job ends (settle). */
+	onEnd: Array<() => void>;
 }
 
 /** Without pollers, a callback job in polls mode still has to finish: it steps on this timer. */
@@ -68,12 +72,25 @@ export class JobEngine {
 			polls: 0,
 			timers: [],
 			delivery: null,
+			onEnd: [],
 		};
 		this.jobs[spec.kind].set(job.id, job);
 		this.state.counters[spec.kind === 'prediction' ? 'predictions' : 'executions'] += 1;
-		if (!spec.async) this.finish(job, spec.failure ? 'failed' : 'completed');
+		if (!spec.async && this.state.config.jobMode !== 'time') this.finish(job, this.outcome(job));
 		else this.schedule(job);
 		return job;
+	}
+
+	/** Resolves when the job ends or after maxMs, whichever comes first. */
+	async settle(job: Job, maxMs: number): Promise<void> {
+		if (isTerminal(job.status)) return;
+		await new Promise<void>((resolve) => {
+			const timer = setTimeout(resolve, maxMs);
+			job.onEnd.push(() => {
+				clearTimeout(timer);
+				resolve();
+			});
+		});
 	}
 
 	get(kind: JobKind, id: string): Job | undefined {
@@ -92,7 +109,8 @@ export class JobEngine {
 	/** A GET by id: in polls mode each one is a step; in time mode it catches up with the clock. */
 	observe(job: Job): void {
 		if (isTerminal(job.status)) return;
-		const { jobMode, pollsToComplete, jobDurationMs } = this.state.config;
+		const { jobMode, pollsToComplete } = this.state.config;
+		const jobDurationMs = this.durationOf(job);
 		if (jobMode === 'polls') {
 			job.polls += 1;
 			if (job.polls >= pollsToComplete) this.finish(job, this.outcome(job));
@@ -143,12 +161,17 @@ export class JobEngine {
 			for (const job of map.values()) this.clearTimers(job);
 	}
 
+	private durationOf(job: Job): number {
+		return job.durationMs ?? this.state.config.jobDurationMs;
+	}
+
 	private outcome(job: Job): 'completed' | 'failed' {
 		return job.failure ? 'failed' : 'completed';
 	}
 
 	private schedule(job: Job): void {
-		const { jobMode, jobDurationMs } = this.state.config;
+		const { jobMode } = this.state.config;
+		const jobDurationMs = this.durationOf(job);
 		if (jobMode === 'time') {
 			this.later(job, jobDurationMs / 3, () => {
 				if (job.status === 'pending') job.status = 'running';
@@ -184,5 +207,6 @@ export class JobEngine {
 		if (job.async && job.callbackUrl) {
 			job.delivery = this.webhooks.deliver(job.kind, job.id, job.callbackUrl, this.view(job));
 		}
+		for (const end of job.onEnd.splice(0)) end();
 	}
 }

@@ -45,7 +45,12 @@ function latencyFor(config: RuntimeConfig, method: string, path: string): number
 }
 
 /** Reference §11: special keys inject errors; chat alone also serves guests (reference §1.2). */
-function authenticate(app: App, req: IncomingMessage, method: string, path: string): void {
+function authenticate(
+	app: App,
+	req: IncomingMessage,
+	method: string,
+	path: string,
+): string | undefined {
 	const match = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
 	const key = match?.[1];
 	const { config } = app.state;
@@ -53,7 +58,7 @@ function authenticate(app: App, req: IncomingMessage, method: string, path: stri
 		app.state.guestChats += 1;
 		if (app.state.guestChats > GUEST_CHATS_PER_DAY)
 			throw new HttpError(429, 'Guest chat limit reached');
-		return;
+		return undefined;
 	}
 	if (key === 'key-402') throw new HttpError(402, 'Insufficient credits');
 	if (key === 'key-429') {
@@ -65,6 +70,7 @@ function authenticate(app: App, req: IncomingMessage, method: string, path: stri
 	}
 	if (key === 'key-500') throw new HttpError(500, 'Internal server error');
 	if (!key || !config.apiKeys.includes(key)) throw new HttpError(401, 'Invalid API key');
+	return key;
 }
 
 function logBody(raw: Buffer): unknown {
@@ -105,6 +111,9 @@ export function createHandler(app: App, api: Router, control: Router) {
 			rawBodyBytes: 0,
 			at: Date.now(),
 		};
+		res.once('finish', () => {
+			record.status = res.statusCode;
+		});
 		try {
 			let match: RouteMatch | null = null;
 			let routeError: unknown = null;
@@ -132,7 +141,11 @@ export function createHandler(app: App, api: Router, control: Router) {
 				}
 			}
 			if (!match) throw routeError;
-			if (isApi) authenticate(app, req, method, path);
+			if (isApi) {
+				const key = authenticate(app, req, method, path);
+				// Every authenticated API call counts, status polls and downloads included.
+				if (key) app.rateLimiter.take(key);
+			}
 			const body = isApi ? parseJsonBody(raw) : (logBody(raw) ?? undefined);
 			const reply = await match.handler({
 				app,

@@ -5,6 +5,7 @@ import type { FaultInjector } from './faults';
 import { HttpError } from './http';
 import type { JobEngine } from './jobs';
 import type { Query } from './query';
+import type { RateLimiter } from './ratelimit';
 import type { EmulatorState } from './state';
 import type { RecordedRequest } from './types';
 import type { WebhookDispatcher } from './webhooks';
@@ -15,6 +16,7 @@ export interface App {
 	jobs: JobEngine;
 	faults: FaultInjector;
 	webhooks: WebhookDispatcher;
+	rateLimiter: RateLimiter;
 }
 
 export interface Ctx {

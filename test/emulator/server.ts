@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { advanceJob, applyConfig, filterRequests, registerControl } from './control';
 import { FaultInjector } from './faults';
 import { JobEngine } from './jobs';
+import { RateLimiter } from './ratelimit';
 import { API_BASES, createHandler } from './pipeline';
 import { Router, type App } from './router';
 import { registerAgents, seedAgents } from './routes/agents';
@@ -59,7 +60,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		webhooks,
 		faults: new FaultInjector(),
 		jobs: new JobEngine(state, webhooks),
+		rateLimiter: new RateLimiter(),
 	};
+	app.rateLimiter.configure(state.config.rateLimit);
 	seedAgents(state);
 	seedSkills(state);
 	const control = new Router();

@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 
 import { isoNow } from './http';
+import type { RateLimit } from './ratelimit';
 import type {
 	EmulatorOptions,
 	JobMode,
@@ -25,6 +26,10 @@ export interface RuntimeConfig {
 	retryAfterOn429: boolean;
 	hashMissMode: 'nulls' | '404';
 	badSignature: boolean;
+	rateLimit: RateLimit | null;
+	jobLengths: 'fixed' | 'content';
+	syncWindowMs: number;
+	refuseSync: boolean;
 }
 
 export function defaultConfig(options: EmulatorOptions): RuntimeConfig {
@@ -40,6 +45,10 @@ export function defaultConfig(options: EmulatorOptions): RuntimeConfig {
 		retryAfterOn429: options.retryAfterOn429 ?? true,
 		hashMissMode: options.hashMissMode ?? 'nulls',
 		badSignature: false,
+		rateLimit: options.rateLimit ?? null,
+		jobLengths: options.jobLengths ?? 'fixed',
+		syncWindowMs: options.syncWindowMs ?? 60_000,
+		refuseSync: options.refuseSync ?? false,
 	};
 }
 

@@ -1,3 +1,5 @@
+import type { RateLimit } from './ratelimit';
+
 export type JobMode = 'polls' | 'time' | 'manual';
 export type JobStatus = 'pending' | 'enqueued' | 'running' | 'completed' | 'failed' | 'paused';
 export type AdvanceTarget = 'running' | 'completed' | 'failed';
@@ -16,6 +18,17 @@ export interface EmulatorOptions {
 	webhookTimeoutMs?: number;
 	retryAfterOn429?: boolean;
 	hashMissMode?: 'nulls' | '404';
+	/** A per-key request limit like an API gateway's (off by default). */
+	rateLimit?: RateLimit | null;
+	/**
+	 * 'fixed': every job takes jobDurationMs. 'content': jobDurationMs per image, per document page
+	 * and per 30 s of audio or video, as a real model's time grows with its input.
+	 */
+	jobLengths?: 'fixed' | 'content';
+	/** How long a batch:false request may block (time mode); a longer job answers still running. */
+	syncWindowMs?: number;
+	/** Answer every batch:false generate with a 400 asking for batch mode. */
+	refuseSync?: boolean;
 }
 
 export interface FaultSpec {
@@ -57,6 +70,8 @@ export interface RecordedRequest {
 	body: unknown;
 	rawBodyBytes: number;
 	at: number;
+	/** The HTTP status answered, once the response is sent (429s of the rate limit included). */
+	status?: number;
 }
 
 export interface RequestFilter {

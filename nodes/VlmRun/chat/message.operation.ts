@@ -6,7 +6,8 @@ import { requiredText } from '../shared/params';
 import { errorItem, type Operation } from '../shared/router';
 import { parseJsonSchema, schemaFromFields, type FieldDefinition } from '../shared/schema';
 import { lookupSkill, readSkills, type SkillReference } from '../shared/skills';
-import { apiRequest, apiStream, TIMEOUTS } from '../shared/transport';
+import { apiRequest, TIMEOUTS } from '../shared/transport';
+import { apiStream } from '../shared/stream';
 import {
 	attachedFiles,
 	chatTriggerMessages,

@@ -2,7 +2,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { collectArtifactRefs, downloadArtifacts, summarizeArtifacts } from '../shared/artifacts';
-import type { ByteStream } from '../shared/transport';
+import type { ByteStream } from '../shared/stream';
 import { CompletionAssembler, SseDecoder } from './sse';
 
 export type OutputFormat = 'text' | 'jsonObject' | 'jsonSchema';

@@ -3,7 +3,8 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 
 import { requiredText } from '../shared/params';
 import type { Operation } from '../shared/router';
-import { apiRequest, fetchSignedUrl } from '../shared/transport';
+import { apiRequest } from '../shared/transport';
+import { fetchSignedUrl } from '../shared/signedUrl';
 import {
 	readSkillTarget,
 	resolveSkill,

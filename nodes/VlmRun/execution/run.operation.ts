@@ -8,8 +8,8 @@ import { readCompletion, runJob, type CompletionPlan, type JobOutput } from '../
 import { Limiter } from '../shared/limiter';
 import type { Job } from '../shared/polling';
 import {
-	DEFAULT_MAX_CONCURRENCY,
 	errorItem,
+	maxConcurrency,
 	pairingOf,
 	type Operation,
 	type RunContext,
@@ -89,11 +89,7 @@ async function prepare(this: IExecuteFunctions, i: number): Promise<RunPlan> {
 		request,
 		inputs: await planInputs(this, i),
 		completion,
-		maxConcurrency: this.getNodeParameter(
-			'options.maxConcurrency',
-			i,
-			DEFAULT_MAX_CONCURRENCY,
-		) as number,
+		maxConcurrency: maxConcurrency(this, i),
 		output: { ...readOutputOptions(this, i), model },
 	};
 }

@@ -9,7 +9,8 @@ import type {
 } from 'n8n-workflow';
 
 import { ARTIFACT_REF_PATTERN, artifactType, extensionForMime, extensionOf } from './media';
-import { apiDownload, fetchSignedUrl, TIMEOUTS } from './transport';
+import { apiDownload, TIMEOUTS } from './transport';
+import { fetchSignedUrl } from './signedUrl';
 
 /** Nodes download artifacts in execute(), and in webhook() when a Wait for Callback resumes. */
 export type ArtifactContext = IExecuteFunctions | IWebhookFunctions;

@@ -2,7 +2,8 @@ import type { IBinaryData, IDataObject, IExecuteFunctions, NodeOperationError } 
 
 import { inputError } from './errors';
 import { detectModality, SUPPORTED_TYPES_TEXT, type Modality } from './media';
-import { apiRequest, putSignedUrl, TIMEOUTS } from './transport';
+import { apiRequest, TIMEOUTS } from './transport';
+import { putSignedUrl } from './signedUrl';
 
 /** Files above this size go through a presigned upload, as VLM Run's own SDKs do. */
 export const DIRECT_UPLOAD_LIMIT = 32 * 1024 * 1024;

@@ -1,6 +1,6 @@
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
-import { DEFAULT_MAX_CONCURRENCY } from './router';
+import { DEFAULT_MAX_CONCURRENCY, MAX_CONCURRENCY } from './router';
 
 export const binarySelectionProperty: INodeProperties = {
 	displayName: 'Files',
@@ -130,7 +130,7 @@ export const maxConcurrencyOption: INodeProperties = {
 	displayName: 'Max Concurrent Requests',
 	name: 'maxConcurrency',
 	type: 'number',
-	typeOptions: { minValue: 1, maxValue: 50 },
+	typeOptions: { minValue: 1, maxValue: MAX_CONCURRENCY },
 	default: DEFAULT_MAX_CONCURRENCY,
 	description: 'How many files or jobs this node sends to VLM Run at the same time',
 };

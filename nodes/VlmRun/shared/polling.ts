@@ -1,19 +1,16 @@
 import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INode } from 'n8n-workflow';
 
+import {
+	DEFAULT_POLL_SCHEDULE,
+	expectedDuration,
+	nextPollDelay,
+	recordDuration,
+	type PollSchedule,
+} from './pollSchedule';
 import { isTerminal } from './status';
 import { abortableSleep, runSignal } from './stop';
 import { apiRequest, type VlmRunContext } from './transport';
-
-export interface PollSchedule {
-	firstMs: number;
-	factor: number;
-	maxMs: number;
-}
-
-// Grows fast enough that a 2-minute job is seen finished by its 6th status request, while a
-// job of about a second is still picked up after one second.
-export const DEFAULT_POLL_SCHEDULE: PollSchedule = { firstMs: 1_000, factor: 2.5, maxMs: 60_000 };
 
 export type JobKind = 'prediction' | 'execution';
 
@@ -42,10 +39,10 @@ export async function fetchJob(
 	})) as Job;
 }
 
-/** The delay before the next status request, given the previous one. */
-export function nextPollDelay(previousMs: number | undefined, schedule: PollSchedule): number {
-	if (previousMs === undefined) return schedule.firstMs;
-	return Math.min(schedule.maxMs, Math.round(previousMs * schedule.factor));
+/** How long the job ran by VLM Run's own clock, when it says. */
+function jobDuration(job: Job): number | undefined {
+	const ms = Date.parse(String(job.completed_at)) - Date.parse(String(job.created_at));
+	return ms > 0 ? ms : undefined;
 }
 
 /** VLM Run reports a failure's reason in different fields depending on the job type. */
@@ -86,6 +83,10 @@ export interface WaitOptions {
 	timeoutMs: number;
 	itemIndex: number;
 	schedule?: PollSchedule;
+	/** Jobs of one class (kind, input type and size) take similar times; the schedule learns it. */
+	jobClass?: string;
+	/** When the job was submitted (ms since the epoch); now when absent. */
+	submittedAt?: number;
 	/** Told every status read, e.g. to keep a record of the job's progress. */
 	onStatus?: (status: string) => void;
 }
@@ -94,17 +95,21 @@ export interface WaitOptions {
 export async function waitForJob(this: IExecuteFunctions, options: WaitOptions): Promise<Job> {
 	const schedule = options.schedule ?? DEFAULT_POLL_SCHEDULE;
 	const signal = runSignal(this, this.getExecutionCancelSignal());
-	const deadline = Date.now() + options.timeoutMs;
-	let delay: number | undefined;
+	const submittedAt = options.submittedAt ?? Date.now();
+	const deadline = submittedAt + options.timeoutMs;
+	const expected = expectedDuration(options.jobClass);
 	let last: Job | undefined;
 	for (;;) {
-		delay = nextPollDelay(delay, schedule);
+		const delay = nextPollDelay(Date.now() - submittedAt, schedule, expected);
 		const remaining = deadline - Date.now();
 		if (remaining <= 0) break;
 		await abortableSleep(Math.min(delay, remaining), signal);
 		last = await fetchJob.call(this, options.kind, options.id, options.itemIndex);
 		options.onStatus?.(last.status);
-		if (last.status === 'completed') return last;
+		if (last.status === 'completed') {
+			recordDuration(options.jobClass, jobDuration(last) ?? Date.now() - submittedAt);
+			return last;
+		}
 		if (isTerminal(last.status)) throw jobFailedError(this, options.kind, last, options.itemIndex);
 	}
 	const seconds = Math.round(options.timeoutMs / 1000);

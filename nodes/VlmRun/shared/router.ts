@@ -12,6 +12,20 @@ import { Limiter } from './limiter';
 import { createdJobsNote, StoppedError, stopRun } from './stop';
 
 export const DEFAULT_MAX_CONCURRENCY = 5;
+export const MAX_CONCURRENCY = 50;
+
+/**
+ * An item's Max Concurrent Requests, held to the range the UI allows even when an expression
+ * or imported workflow JSON sets something else.
+ */
+export function maxConcurrency(ctx: IExecuteFunctions, itemIndex: number): number {
+	const value = Math.floor(
+		Number(ctx.getNodeParameter('options.maxConcurrency', itemIndex, DEFAULT_MAX_CONCURRENCY)),
+	);
+	return Number.isFinite(value)
+		? Math.min(MAX_CONCURRENCY, Math.max(1, value))
+		: DEFAULT_MAX_CONCURRENCY;
+}
 
 export interface RunContext {
 	/** Runs one unit of VLM Run work (a file, a job) under the node's concurrency bound. */
@@ -205,11 +219,7 @@ export async function route(
 	// A group's output lands at the position of its first item, so the output order follows the input.
 	const runUnit = async (members: number[], work: (run: RunContext) => Promise<JobOutput[]>) => {
 		const i = members[0];
-		const capacity = this.getNodeParameter(
-			'options.maxConcurrency',
-			i,
-			DEFAULT_MAX_CONCURRENCY,
-		) as number;
+		const capacity = maxConcurrency(this, i);
 		const limit = async <T>(task: () => Promise<T>) =>
 			await limiter.run(capacity, async () => {
 				if (failure) throw new StoppedError();

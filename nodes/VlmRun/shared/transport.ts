@@ -1,4 +1,3 @@
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type {
 	IDataObject,
 	IExecuteFunctions,
@@ -7,11 +6,13 @@ import type {
 	IHttpRequestOptions,
 	ILoadOptionsFunctions,
 	IWebhookFunctions,
-	JsonObject,
 } from 'n8n-workflow';
 
-import { version } from '../../../package.json';
+import { account, CREDENTIAL_NAME } from './account';
+import { CLIENT_ID } from './client.generated';
+import { cancelledError, cancelSignal, connectionError } from './connection';
 import { apiError } from './errors';
+import { accepted, queuedMs, rateLimited, takeTurn } from './pacing';
 import {
 	DEFAULT_RETRY_POLICY,
 	findErrorCode,
@@ -21,7 +22,7 @@ import {
 	type RequestKind,
 	type RetryPolicy,
 } from './retry';
-import { abortableSleep, runSignal, StoppedError } from './stop';
+import { abortableSleep } from './stop';
 
 export type VlmRunContext =
 	| IExecuteFunctions
@@ -29,15 +30,9 @@ export type VlmRunContext =
 	| IHookFunctions
 	| IWebhookFunctions;
 
-export const CREDENTIAL_NAME = 'vlmRunApi';
-export const CLIENT_ID = `n8n-nodes-vlmrun/${version}`;
+export { CREDENTIAL_NAME };
 
-export const TIMEOUTS = {
-	read: 60_000,
-	create: 120_000,
-	upload: 600_000,
-	chat: 600_000,
-} as const;
+export const TIMEOUTS = { read: 60_000, create: 120_000, upload: 600_000, chat: 600_000 } as const;
 
 export interface ApiCall {
 	method: IHttpRequestMethods;
@@ -57,6 +52,8 @@ export interface ApiCall {
 	/** The body as a stream that is still arriving (server-sent events). */
 	streamResponse?: boolean;
 	policy?: RetryPolicy;
+	/** The operation's own timeout (ms since the epoch): rate-limit waits may last until then. */
+	deadline?: number;
 }
 
 export interface RawResponse {
@@ -65,57 +62,15 @@ export interface RawResponse {
 	headers: Record<string, string>;
 }
 
-interface FullResponse {
+export interface FullResponse {
 	body: unknown;
 	headers: Record<string, string | string[] | undefined>;
 	statusCode: number;
 }
 
-/** Rate-limit pauses are shared by every request of one node run, so a 429 slows all items down together. */
-const pauseUntil = new WeakMap<object, number>();
-
-/** Aborts when the execution is cancelled or the node run stops after a failure (see stop.ts). */
-function cancelSignal(ctx: VlmRunContext): AbortSignal {
-	return runSignal(
-		ctx,
-		'getExecutionCancelSignal' in ctx ? ctx.getExecutionCancelSignal() : undefined,
-	);
-}
-
-/**
- * The Base URL, read once per node run: in n8n every getCredentials is a database read and a
- * decryption, which would otherwise be paid again for every request of every item.
- */
-const baseUrls = new WeakMap<object, Promise<string>>();
-
-async function baseUrl(ctx: VlmRunContext): Promise<string> {
-	let url = baseUrls.get(ctx);
-	if (!url) {
-		url = ctx
-			.getCredentials(CREDENTIAL_NAME)
-			.then((credentials) =>
-				String(credentials.baseUrl || 'https://api.vlm.run/v1').replace(/\/+$/, ''),
-			);
-		baseUrls.set(ctx, url);
-		// A failed read is not kept: the next request tries again.
-		url.catch(() => baseUrls.delete(ctx));
-	}
-	return await url;
-}
-
-function headerValue(headers: FullResponse['headers'], name: string): string | undefined {
+export function headerValue(headers: FullResponse['headers'], name: string): string | undefined {
 	const value = headers[name] ?? headers[name.toLowerCase()];
 	return Array.isArray(value) ? value[0] : value;
-}
-
-async function waitForPause(ctx: VlmRunContext, signal: AbortSignal): Promise<void> {
-	const until = pauseUntil.get(ctx) ?? 0;
-	const remaining = until - Date.now();
-	if (remaining > 0) await abortableSleep(remaining, signal);
-}
-
-function defaultKind(method: IHttpRequestMethods): RequestKind {
-	return method === 'GET' || method === 'HEAD' || method === 'DELETE' ? 'read' : 'create';
 }
 
 function isMalformed(call: ApiCall, response: FullResponse): boolean {
@@ -123,106 +78,99 @@ function isMalformed(call: ApiCall, response: FullResponse): boolean {
 	return typeof response.body === 'string' && response.body.trim() !== '';
 }
 
-async function send(ctx: VlmRunContext, call: ApiCall, url: string): Promise<FullResponse> {
+/** One HTTP exchange, after waiting for the account's turn (every request counts, polls too). */
+export async function send(ctx: VlmRunContext, call: ApiCall): Promise<FullResponse> {
+	const { baseUrl, key, requestsPerMinute } = await account(ctx);
+	await takeTurn(key, requestsPerMinute, cancelSignal(ctx));
 	const options: IHttpRequestOptions = {
 		method: call.method,
-		url: `${url}${call.path}`,
+		url: `${baseUrl}${call.path}`,
 		qs: call.qs,
 		body: call.body,
 		headers: { 'X-Client-Id': CLIENT_ID },
-		timeout: call.timeoutMs ?? TIMEOUTS[call.kind ?? defaultKind(call.method)],
+		timeout: call.timeoutMs ?? TIMEOUTS[call.kind ?? defaultKind(call)],
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
 	};
 	if (call.binaryResponse) options.encoding = 'arraybuffer';
 	else if (call.streamResponse) options.encoding = 'stream';
 	else options.json = true;
-	return (await ctx.helpers.httpRequestWithAuthentication.call(
+	const response = (await ctx.helpers.httpRequestWithAuthentication.call(
 		ctx,
 		CREDENTIAL_NAME,
 		options,
 	)) as FullResponse;
+	if (response.statusCode === 429) {
+		const retryAfter = parseRetryAfter(headerValue(response.headers, 'retry-after'));
+		rateLimited(key, requestsPerMinute, retryAfter);
+	} else accepted(key, requestsPerMinute);
+	return response;
 }
 
-function cancelledError(ctx: VlmRunContext, call: ApiCall, signal?: AbortSignal) {
-	if (signal?.reason instanceof StoppedError) return signal.reason;
-	return new NodeOperationError(ctx.getNode(), 'The execution was cancelled', {
+function defaultKind(call: ApiCall): RequestKind {
+	return ['GET', 'HEAD', 'DELETE'].includes(call.method) ? 'read' : 'create';
+}
+
+function failure(ctx: VlmRunContext, call: ApiCall, response?: FullResponse, code?: string) {
+	if (response === undefined) return connectionError(ctx, call, code as string);
+	const malformed = isMalformed(call, response);
+	return apiError(ctx.getNode(), {
+		status: malformed ? 502 : response.statusCode,
+		body: malformed ? { detail: 'The response body was not valid JSON' } : response.body,
+		method: call.method,
+		path: call.path,
 		itemIndex: call.itemIndex,
+		resource: call.resource,
+		names: call.names,
 	});
 }
 
-function connectionError(ctx: VlmRunContext, call: ApiCall, code: string) {
-	// The code goes into the description only: NodeApiError would swap our message for its generic one.
-	return new NodeApiError(ctx.getNode(), { failure: 'connection' } as JsonObject, {
-		message: 'Could not reach VLM Run',
-		description: `The connection failed (${code}) on ${call.method} ${call.path}. Check the Base URL in the VLM Run API credential and the network between n8n and VLM Run.`,
-		itemIndex: call.itemIndex,
-	});
-}
-
+/**
+ * Sends a call and retries what may safely be retried. A 429 is retried for as long as the
+ * operation's deadline allows, or else for the policy's time plus the queue in front of it:
+ * under a steady rate limit an item waits for its turn instead of failing.
+ */
 async function perform(ctx: VlmRunContext, call: ApiCall): Promise<FullResponse> {
 	const policy = call.policy ?? DEFAULT_RETRY_POLICY;
-	const kind = call.kind ?? defaultKind(call.method);
+	const kind = call.kind ?? defaultKind(call);
 	const signal = cancelSignal(ctx);
-	const url = await baseUrl(ctx);
+	// Read before the first attempt, so a credential that cannot be read fails as itself.
+	const { key, requestsPerMinute } = await account(ctx);
 	const started = Date.now();
+	let otherFailures = 0;
 	for (let attempt = 1; ; attempt++) {
-		try {
-			await waitForPause(ctx, signal);
-			if (signal.aborted) throw signal.reason;
-		} catch {
-			throw cancelledError(ctx, call, signal);
-		}
+		if (signal.aborted) throw cancelledError(ctx, call, signal);
 		let response: FullResponse | undefined;
-		let errorCode: string | undefined;
+		let code: string | undefined;
 		try {
-			response = await send(ctx, { ...call, kind }, url);
+			response = await send(ctx, { ...call, kind });
 		} catch (error) {
-			if (signal?.aborted) throw cancelledError(ctx, call, signal);
-			errorCode = findErrorCode(error) ?? 'ECONNABORTED';
+			if (signal.aborted) throw cancelledError(ctx, call, signal);
+			code = findErrorCode(error) ?? 'ECONNABORTED';
 		}
-		const malformed = response !== undefined && isMalformed(call, response);
-		const failed = response === undefined || response.statusCode >= 300 || malformed;
-		if (!failed) return response as FullResponse;
+		if (response && response.statusCode < 300 && !isMalformed(call, response)) return response;
 
-		const outcome = malformed ? { status: 502 } : { status: response?.statusCode, errorCode };
+		const status = response && isMalformed(call, response) ? 502 : response?.statusCode;
 		const retryAfterMs = response
 			? parseRetryAfter(headerValue(response.headers, 'retry-after'))
 			: undefined;
-		const delay = retryDelay(attempt, policy, retryAfterMs);
-		const canRetry =
-			isRetryable(kind, outcome) &&
-			attempt < policy.maxAttempts &&
-			Date.now() - started + delay <= policy.maxTotalMs;
-		if (response?.statusCode === 429) {
-			pauseUntil.set(ctx, Math.max(pauseUntil.get(ctx) ?? 0, Date.now() + delay));
+		let canRetry = isRetryable(kind, { status, errorCode: code });
+		let delay = 0;
+		if (status === 429) {
+			// The account's pace already spaces the next turn; Retry-After pauses it.
+			const budget =
+				call.deadline ?? started + policy.maxTotalMs + queuedMs(key, requestsPerMinute);
+			canRetry &&= Date.now() + (retryAfterMs ?? 0) <= budget;
+		} else {
+			otherFailures++;
+			delay = retryDelay(otherFailures, policy, retryAfterMs);
+			canRetry &&=
+				otherFailures < policy.maxAttempts && Date.now() - started + delay <= policy.maxTotalMs;
 		}
-		if (!canRetry) {
-			if (response === undefined) throw connectionError(ctx, call, errorCode as string);
-			if (malformed) {
-				throw apiError(ctx.getNode(), {
-					status: 502,
-					body: { detail: 'The response body was not valid JSON' },
-					method: call.method,
-					path: call.path,
-					itemIndex: call.itemIndex,
-					resource: call.resource,
-					names: call.names,
-				});
-			}
-			throw apiError(ctx.getNode(), {
-				status: response.statusCode,
-				body: response.body,
-				method: call.method,
-				path: call.path,
-				itemIndex: call.itemIndex,
-				resource: call.resource,
-				names: call.names,
-			});
-		}
+		if (!canRetry) throw failure(ctx, call, response, code);
 		ctx.logger.debug(`VLM Run ${call.method} ${call.path}: retry ${attempt} in ${delay} ms`, {
-			status: response?.statusCode,
-			code: errorCode,
+			status,
+			code,
 		});
 		await abortableSleep(delay, signal).catch(() => {
 			throw cancelledError(ctx, call, signal);
@@ -230,7 +178,7 @@ async function perform(ctx: VlmRunContext, call: ApiCall): Promise<FullResponse>
 	}
 }
 
-/** The one way this package talks to VLM Run: auth, client id, timeouts, retries and error mapping. */
+/** The one way this package talks to VLM Run: auth, client id, pacing, retries and error mapping. */
 export async function apiRequest<T = IDataObject>(this: VlmRunContext, call: ApiCall): Promise<T> {
 	const response = await perform(this, call);
 	return response.body as T;
@@ -248,124 +196,4 @@ export async function apiDownload(this: VlmRunContext, call: ApiCall): Promise<R
 		contentType: (headers['content-type'] ?? 'application/octet-stream').split(';')[0].trim(),
 		headers,
 	};
-}
-
-/** A response body that is still arriving. */
-export type ByteStream = AsyncIterable<Buffer | string>;
-
-async function readText(body: unknown): Promise<string> {
-	if (typeof body === 'string') return body;
-	const parts: Buffer[] = [];
-	for await (const part of body as ByteStream) parts.push(Buffer.from(part));
-	return Buffer.concat(parts).toString('utf8');
-}
-
-function parseErrorBody(text: string): unknown {
-	try {
-		return JSON.parse(text);
-	} catch {
-		return text;
-	}
-}
-
-async function* guardStream(
-	ctx: VlmRunContext,
-	call: ApiCall,
-	body: ByteStream,
-	signal?: AbortSignal,
-): ByteStream {
-	try {
-		for await (const part of body) yield part;
-	} catch (error) {
-		if (signal?.aborted) throw cancelledError(ctx, call, signal);
-		throw connectionError(ctx, call, findErrorCode(error) ?? 'ECONNRESET');
-	}
-}
-
-/**
- * Sends a request whose answer is streamed (chat with stream: true) and returns the body as it
- * arrives. Never retried: once sent, VLM Run may already be answering, and charging for it.
- */
-export async function apiStream(this: VlmRunContext, call: ApiCall): Promise<ByteStream> {
-	const signal = cancelSignal(this);
-	try {
-		await waitForPause(this, signal);
-		if (signal.aborted) throw signal.reason;
-	} catch {
-		throw cancelledError(this, call, signal);
-	}
-	let response: FullResponse;
-	try {
-		response = await send(this, { ...call, streamResponse: true }, await baseUrl(this));
-	} catch (error) {
-		if (signal?.aborted) throw cancelledError(this, call, signal);
-		throw connectionError(this, call, findErrorCode(error) ?? 'ECONNABORTED');
-	}
-	if (response.statusCode >= 300) {
-		throw apiError(this.getNode(), {
-			status: response.statusCode,
-			body: parseErrorBody(await readText(response.body)),
-			method: call.method,
-			path: call.path,
-			itemIndex: call.itemIndex,
-			resource: call.resource,
-			names: call.names,
-		});
-	}
-	return guardStream(this, call, response.body as ByteStream, signal);
-}
-
-/**
- * Fetches a URL that VLM Run handed out (a presigned download). These URLs carry their own
- * signature, so the API key is deliberately not sent along.
- */
-export async function fetchSignedUrl(this: VlmRunContext, url: string): Promise<RawResponse> {
-	const response = (await this.helpers.httpRequest({
-		method: 'GET',
-		url,
-		encoding: 'arraybuffer',
-		returnFullResponse: true,
-		timeout: TIMEOUTS.upload,
-	})) as FullResponse;
-	const contentType = headerValue(response.headers, 'content-type') ?? 'application/octet-stream';
-	return {
-		body: Buffer.from(response.body as ArrayBuffer),
-		contentType: contentType.split(';')[0].trim(),
-		headers: {},
-	};
-}
-
-/** PUTs bytes to a presigned storage URL (no API key: the URL is its own authorisation). */
-export async function putSignedUrl(
-	this: VlmRunContext,
-	url: string,
-	body: NodeJS.ReadableStream | Buffer,
-	contentType: string,
-	contentLength: number,
-	itemIndex?: number,
-): Promise<void> {
-	const response = (await this.helpers.httpRequest({
-		method: 'PUT',
-		url,
-		body: body as unknown as IDataObject,
-		headers: { 'Content-Type': contentType, 'Content-Length': String(contentLength) },
-		timeout: TIMEOUTS.upload,
-		returnFullResponse: true,
-		ignoreHttpStatusErrors: true,
-		abortSignal: cancelSignal(this),
-		// With redirects on, axios sends through follow-redirects, which keeps every chunk of the
-		// request body in memory to replay it after a redirect: a 1 GiB upload would cost 1 GiB of
-		// RAM. Storage URLs answer a PUT directly, so redirects are off and the body just streams.
-		disableFollowRedirect: true,
-	})) as FullResponse;
-	if (response.statusCode !== 200) {
-		throw apiError(this.getNode(), {
-			status: response.statusCode,
-			body: response.body,
-			method: 'PUT',
-			path: '(presigned upload URL)',
-			itemIndex,
-			resource: 'upload',
-		});
-	}
 }

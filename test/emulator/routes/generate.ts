@@ -1,6 +1,7 @@
+import { audioSeconds, decodeDataUrl, isImage, pdfPages } from '../content';
 import { DOMAIN_IDS, domainSchema, FAIL_DOMAIN, type JsonSchema } from '../domains';
 import { domainOutput, schemaResponse } from '../fixtures';
-import { invalid, missing, notFound, unprocessable } from '../http';
+import { HttpError, invalid, missing, notFound, unprocessable } from '../http';
 import type { JobSpec } from '../jobs';
 import { created, type Ctx, type Router } from '../router';
 import { GenerateSchema, validate, type GenerateBody } from '../schemas';
@@ -50,6 +51,9 @@ function checkSource(state: EmulatorState, modality: Modality, input: GenerateBo
 					['body', 'images', i],
 					'expected a data:image/…;base64 URL or an http(s) URL',
 				);
+			const bytes = /^data:/i.test(image) ? decodeDataUrl(image) : null;
+			if (bytes && !isImage(bytes))
+				throw invalid(['body', 'images', i], 'the data URL does not decode to an image');
 		});
 		return input.images.some(mentionsFailure) ? `image URL contains ${FAIL_WORD}` : null;
 	}
@@ -66,10 +70,23 @@ function checkSource(state: EmulatorState, modality: Modality, input: GenerateBo
 	return mentionsFailure(file.filename) ? `file ${file.filename} is marked ${FAIL_WORD}` : null;
 }
 
-function elementCount(modality: Modality, input: GenerateBody): number {
+function elementCount(state: EmulatorState, modality: Modality, input: GenerateBody): number {
 	if (modality === 'image') return input.images?.length ?? 1;
-	if (modality === 'document') return input.config?.page_indices?.length || 1;
-	return 1;
+	if (modality !== 'document') return 1;
+	if (input.config?.page_indices?.length) return input.config.page_indices.length;
+	const data = input.file_id ? state.uploadedFile(input.file_id)?.data : null;
+	return (data && pdfPages(data)) || 1;
+}
+
+/** 'content' job lengths: jobDurationMs per image, per page, per 30 s of audio or video. */
+function jobLength(state: EmulatorState, modality: Modality, input: GenerateBody): number {
+	const { jobDurationMs, jobLengths } = state.config;
+	if (jobLengths === 'fixed') return jobDurationMs;
+	if (modality === 'image' || modality === 'document')
+		return jobDurationMs * elementCount(state, modality, input);
+	const file = input.file_id ? state.uploadedFile(input.file_id) : undefined;
+	const seconds = audioSeconds(file?.bytes ?? 0) / (modality === 'video' ? 8 : 1);
+	return jobDurationMs * Math.max(1, Math.ceil(seconds / 30));
 }
 
 /** Legacy `/…/execute` runs a named agent; `fail-agent` needs no agent to exist. */
@@ -90,6 +107,7 @@ interface OutputSource {
 	schema: JsonSchema | null;
 	label: string;
 	skills: string[];
+	elements: number;
 }
 
 /** The names, URLs and bytes a generate call reads, for the bad-scan markers of scans.ts. */
@@ -113,7 +131,7 @@ function output(
 	}
 	let response: unknown;
 	if (source.schema) response = synthesize(source.schema);
-	else if (known) response = domainOutput(known, elementCount(modality, input));
+	else if (known) response = domainOutput(known, source.elements);
 	else response = genericOutput(source.label, { skills: source.skills });
 	if (scan.invalid)
 		response = violateSchema(
@@ -122,13 +140,17 @@ function output(
 		);
 	return withFieldMetadata(response, input.config ?? {}, {
 		blurry: scan.blurry,
-		pages: modality === 'document' ? elementCount(modality, input) : 1,
+		pages: modality === 'document' ? source.elements : 1,
 	});
 }
 
-function handle(ctx: Ctx, modality: Modality, action: Action) {
+async function handle(ctx: Ctx, modality: Modality, action: Action) {
 	const { state, jobs, faults } = ctx.app;
 	const input = validate(GenerateSchema, ctx.body);
+	// The schema action answers with the finished schema at once, as the SDKs expect (reference §2.4).
+	const async = action !== 'schema' && (input.batch ?? modality !== 'image');
+	if (!async && state.config.refuseSync)
+		throw new HttpError(400, 'This request is too large to answer synchronously; send batch: true');
 	const config = input.config ?? {};
 	const sourceFailure = checkSource(state, modality, input);
 	const skills = resolveSkills(state, config.skills, ['body', 'config', 'skills']);
@@ -137,6 +159,7 @@ function handle(ctx: Ctx, modality: Modality, action: Action) {
 	if (domain && domain !== FAIL_DOMAIN && !DOMAIN_IDS.includes(domain)) throw notFound('Domain');
 	const agent = action === 'execute' ? executeAgent(state, input) : null;
 	const skillNames = skills.map((s) => s.name);
+	const elements = elementCount(state, modality, input);
 	const response = output(
 		modality,
 		action,
@@ -150,6 +173,7 @@ function handle(ctx: Ctx, modality: Modality, action: Action) {
 				null,
 			label: agent?.name ?? `skills ${skillNames.join(', ')}`,
 			skills: skillNames,
+			elements,
 		},
 		readScan(state, input),
 	);
@@ -162,12 +186,11 @@ function handle(ctx: Ctx, modality: Modality, action: Action) {
 			agent?.name === FAIL_AGENT ? `agent ${FAIL_AGENT}` : null,
 			mentionsFailure(config.prompt) ? `prompt contains ${FAIL_WORD}` : null,
 		].find(Boolean) ?? (faults.shouldFailJob() ? 'faultMix rateJobFail' : null);
-	const elements = elementCount(modality, input);
 	const elementType = ELEMENT_TYPE[modality];
 	const spec: JobSpec = {
 		kind: 'prediction',
-		// The schema action answers with the finished schema at once, as the SDKs expect (reference §2.4).
-		async: action !== 'schema' && (input.batch ?? modality !== 'image'),
+		async,
+		durationMs: jobLength(state, modality, input),
 		callbackUrl: input.callback_url ?? null,
 		failure: reason ? `Emulated failure: ${reason}` : null,
 		response,
@@ -177,7 +200,10 @@ function handle(ctx: Ctx, modality: Modality, action: Action) {
 		tail: { domain, message: null },
 		artifacts: [],
 	};
-	return created(jobs.view(jobs.create(spec)));
+	const job = jobs.create(spec);
+	// A synchronous call blocks until its job ends, at most for the server's sync window.
+	if (!async) await jobs.settle(job, state.config.syncWindowMs);
+	return created(jobs.view(job));
 }
 
 export function registerGenerate(router: Router): void {

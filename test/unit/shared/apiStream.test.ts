@@ -1,7 +1,8 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-imports */
 import { Readable } from 'node:stream';
 
-import { apiStream, CLIENT_ID } from '../../../nodes/VlmRun/shared/transport';
+import { apiStream } from '../../../nodes/VlmRun/shared/stream';
+import { CLIENT_ID } from '../../../nodes/VlmRun/shared/client.generated';
 import { scriptedContext } from '../fakeContext';
 
 type Scripted = { statusCode: number; body: Readable } | { code: string };

@@ -1,5 +1,6 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-globals */
-import { apiRequest, CLIENT_ID } from '../../../nodes/VlmRun/shared/transport';
+import { apiRequest } from '../../../nodes/VlmRun/shared/transport';
+import { CLIENT_ID } from '../../../nodes/VlmRun/shared/client.generated';
 import { scriptedContext } from '../fakeContext';
 
 const fastPolicy = { maxAttempts: 4, baseDelayMs: 5, maxDelayMs: 2000, maxTotalMs: 10_000 };
@@ -98,14 +99,43 @@ describe('apiRequest', () => {
 		]);
 	});
 
-	it('gives up after the attempt bound with the 429 explanation', async () => {
-		const { ctx, sent } = scriptedContext(Array.from({ length: 4 }, () => ({ statusCode: 429 })));
+	it('retries a 429 for the time budget, not a number of attempts, then explains it', async () => {
+		const { ctx, sent } = scriptedContext(
+			Array.from({ length: 50 }, () => ({ statusCode: 429, headers: { 'retry-after': '0.05' } })),
+			{ baseUrl: 'http://budget.test/v1' },
+		);
 		await expect(
-			apiRequest.call(ctx, { method: 'GET', path: '/x', policy: fastPolicy }),
-		).rejects.toMatchObject({
-			message: 'VLM Run is rate limiting this account',
-		});
-		expect(sent).toHaveLength(4);
+			apiRequest.call(ctx, {
+				method: 'GET',
+				path: '/x',
+				policy: { ...fastPolicy, maxAttempts: 2, maxTotalMs: 400 },
+			}),
+		).rejects.toMatchObject({ message: 'VLM Run is rate limiting this account' });
+		expect(sent.length).toBeGreaterThan(2);
+		expect(sent.length).toBeLessThan(12);
+	});
+
+	it("keeps retrying a 429 until the operation's deadline", async () => {
+		const { ctx, sent } = scriptedContext(
+			[
+				...Array.from({ length: 6 }, () => ({
+					statusCode: 429,
+					headers: { 'retry-after': '0.05' },
+				})),
+				{ statusCode: 201, body: { id: 'late' } },
+			],
+			{ baseUrl: 'http://deadline.test/v1' },
+		);
+		await expect(
+			apiRequest.call(ctx, {
+				method: 'POST',
+				path: '/image/generate',
+				body: {},
+				policy: { ...fastPolicy, maxTotalMs: 50 },
+				deadline: Date.now() + 30_000,
+			}),
+		).resolves.toEqual({ id: 'late' });
+		expect(sent).toHaveLength(7);
 	});
 
 	it('treats a body that is not JSON as a server fault and retries reads', async () => {

@@ -6,7 +6,8 @@ import { Readable } from 'node:stream';
 
 import type { IHttpRequestOptions } from 'n8n-workflow';
 
-import { apiRequest, putSignedUrl } from '../../../nodes/VlmRun/shared/transport';
+import { apiRequest } from '../../../nodes/VlmRun/shared/transport';
+import { putSignedUrl } from '../../../nodes/VlmRun/shared/signedUrl';
 import { scriptedContext } from '../fakeContext';
 
 describe('transport costs', () => {
