@@ -10,8 +10,10 @@ import type {
 
 import { operations, properties } from './execution';
 import { executionShapers } from './execution/run.operation';
+import { EXECUTION_DEFAULTS } from './execution/run.review';
 import { searchAgents, searchSkills } from './methods/listSearch';
 import { callbackWebhooks, resumeFromCallback, waitForCallbacks } from './shared/callback';
+import { reviewOutputsExpression, routeReviewed } from './shared/review';
 import { route } from './shared/router';
 
 export class VlmRunExecution implements INodeType {
@@ -27,7 +29,8 @@ export class VlmRunExecution implements INodeType {
 		defaults: { name: 'VLM Run Execution' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
-		outputs: [NodeConnectionTypes.Main],
+		// Confident and Needs Review once Review Rules are set (see shared/review).
+		outputs: reviewOutputsExpression(EXECUTION_DEFAULTS),
 		credentials: [{ name: 'vlmRunApi', required: true }],
 		webhooks: callbackWebhooks,
 		waitingNodeTooltip: 'Waiting for VLM Run to call back with the finished executions',
@@ -37,11 +40,19 @@ export class VlmRunExecution implements INodeType {
 	methods = { listSearch: { searchAgents, searchSkills } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await waitForCallbacks.call(this, await route.call(this, operations), executionShapers);
+		const output = await waitForCallbacks.call(
+			this,
+			await route.call(this, operations),
+			executionShapers,
+		);
+		return routeReviewed(this, output, EXECUTION_DEFAULTS);
 	}
 
 	/** Receives VLM Run's callbacks for Run with Completion: Wait for Callback (see shared/callback.ts). */
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		return await resumeFromCallback.call(this, executionShapers);
+		const response = await resumeFromCallback.call(this, executionShapers);
+		if (response.workflowData)
+			response.workflowData = routeReviewed(this, response.workflowData, EXECUTION_DEFAULTS);
+		return response;
 	}
 }

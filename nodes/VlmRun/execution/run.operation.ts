@@ -15,6 +15,7 @@ import {
 	type RunContext,
 } from '../shared/router';
 import { lookupSkill, readSkills, type SkillReference } from '../shared/skills';
+import { readReviewRules, type ReviewRules } from '../shared/review';
 import { apiRequest } from '../shared/transport';
 import { lookupAgent, readOutputSchema } from './config';
 import {
@@ -26,10 +27,11 @@ import {
 } from './inputs';
 import { executionItem, readOutputOptions, type OutputOptions } from './output';
 import { DEFAULT_EXECUTION_TIMEOUT_S, DEFAULT_MODEL, runProperties } from './run.properties';
+import { reviewExecution, runReviewRulesProperty } from './run.review';
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['execution'], operation: ['run'] } },
-	runProperties,
+	[...runProperties, runReviewRulesProperty],
 );
 
 interface RunPlan {
@@ -43,6 +45,7 @@ interface RunPlan {
 	/** Max Concurrent Requests, kept to by the artifact downloads when a callback resumes. */
 	maxConcurrency: number;
 	output: OutputOptions;
+	review?: ReviewRules;
 }
 
 function readAgent(ctx: IExecuteFunctions, i: number, config: IDataObject): string | undefined {
@@ -84,6 +87,7 @@ async function prepare(this: IExecuteFunctions, i: number): Promise<RunPlan> {
 	};
 	return {
 		grouped: this.getNodeParameter('grouping', i, 'perItem') === 'allItems',
+		review: readReviewRules(this, i),
 		agentName,
 		skills,
 		request,
@@ -105,8 +109,8 @@ async function runExecution(
 ): Promise<JobOutput[]> {
 	const i = members[0];
 	// Unknown agents and skills fail here, naming them, before any file is uploaded.
-	await Promise.all([
-		...(plan.agentName ? [lookupAgent(ctx, i, plan.agentName)] : []),
+	const [agent] = await Promise.all([
+		plan.agentName ? lookupAgent(ctx, i, plan.agentName) : undefined,
 		...plan.skills.map(
 			async (skill) => await lookupSkill(ctx, i, skill.skill_name, skill.skill_version),
 		),
@@ -130,10 +134,15 @@ async function runExecution(
 						itemIndex: i,
 						resource: 'agent',
 					})) as Job,
-				shape: async (execution) => ({
-					...(await executionItem(ctx, i, execution, output)),
-					pairedItem: pairingOf(members),
-				}),
+				shape: async (execution) => {
+					let shaped = await executionItem(ctx, i, execution, output);
+					if (plan.review && execution.status === 'completed') {
+						const schema = ((plan.request.config as IDataObject | undefined)?.json_schema ??
+							agent?.json_schema) as IDataObject | undefined;
+						shaped = await reviewExecution(ctx, i, plan.review, execution, shaped, schema);
+					}
+					return { ...shaped, pairedItem: pairingOf(members) };
+				},
 				resumeShape: { output: { ...output }, maxConcurrency: plan.maxConcurrency },
 			}),
 	);

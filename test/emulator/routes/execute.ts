@@ -3,6 +3,7 @@ import type { JobSpec } from '../jobs';
 import { created, type Ctx, type Router } from '../router';
 import { AgentExecuteSchema, validate, type AgentExecuteBody } from '../schemas';
 import type { AgentRecord, Artifact, EmulatorState } from '../state';
+import { scanQuality, violateSchema } from '../scans';
 import { synthesize } from '../synth';
 import { addAgent, FAIL_AGENT, findAgent, NAME_PATTERN } from './agents';
 import { kindsMentioned, mintArtifact, type ArtifactKind } from './artifacts';
@@ -110,12 +111,20 @@ function execute({ app, body }: Ctx) {
 		input.config?.json_schema ??
 		agent?.json_schema ??
 		skills.find((s) => s.json_schema)?.json_schema;
-	const output = schema
+	const synthesized = schema
 		? synthesize(schema)
 		: {
 				summary: `Emulated run of ${label} over ${inputs.names.length} input(s).`,
 				inputs: inputs.names,
 			};
+	// A marked file, URL or prompt reads like a bad scan (scans.ts): the answer breaks the schema.
+	const fileNames = Object.values(input.inputs ?? {}).map((value) =>
+		isPart(value) && typeof (value as { file_id?: unknown }).file_id === 'string'
+			? app.state.uploadedFile((value as { file_id: string }).file_id)?.filename
+			: undefined,
+	);
+	const scan = scanQuality([prompt, JSON.stringify(input.inputs ?? {}), ...fileNames]);
+	const output = scan.invalid ? violateSchema(synthesized, schema ?? null) : synthesized;
 	const minted = kindsMentioned(prompt).map((kind): [ArtifactKind, Artifact] => [
 		kind,
 		mintArtifact(app.state, kind),
