@@ -310,7 +310,7 @@ describe('Review Rules on Extract', () => {
 		expect(review(confident[0])).toEqual({ needed: false, reasons: [] });
 	});
 
-	it('draws the review picture for an image with grounding, the flagged fields in red', async () => {
+	it('draws the review picture for an image with grounding: numbered boxes, a legend, the flagged fields in red', async () => {
 		const { needsReview, result } = await run(
 			{ reviewRules: { minConfidence: 'med' }, options: { grounding: true } },
 			await items(scan('blurry-receipt.png', 'emulator-blurry')),
@@ -321,13 +321,19 @@ describe('Review Rules on Extract', () => {
 			fileName: 'blurry-receipt-review.svg',
 		});
 		const svg = (await result.binaryData(needsReview[0], 'review')).toString('utf8');
-		expect(svg).toContain('viewBox="0 0 48 64"');
+		// The 48×64 image, then the legend beside it.
+		expect(svg).toContain('<image x="0" y="0" width="48" height="64"');
+		expect(svg).toContain('viewBox="0 0 320 170.4"');
 		expect(svg).toContain('href="data:image/png;base64,iVBORw0KGgo');
 		expect(svg.match(/<g class="flagged">/g)).toHaveLength(3);
 		expect(svg.match(/<g class="ok">/g)).toHaveLength(8);
 		expect(svg).toContain('<title>total: 271.88 ⚠ confidence</title>');
 		// The box of total: x 0.6 × 48, y 0.845 × 64.
 		expect(svg).toContain('<rect x="28.8" y="54.1" width="16.3" height="3.5"');
+		// Field 11 in the legend, in bold red.
+		expect(svg).toContain(
+			'<text x="74.4" y="156.8" font-size="8" fill="#d1242f" font-weight="bold">total: 271.88 ⚠ confidence</text>',
+		);
 	});
 
 	it('sends failed files to Needs Review with continue on fail', async () => {
