@@ -26,12 +26,16 @@ const DOVECOT = '/usr/sbin/dovecot';
 const LDA = '/usr/lib/dovecot/dovecot-lda';
 const START_TIMEOUT_MS = 20_000;
 
-const BINARIES = { dovecot: [DOVECOT, LDA], chromium: ['/usr/bin/chromium'] };
+const BINARIES = {
+	dovecot: [DOVECOT, LDA],
+	chromium: ['/usr/bin/chromium'],
+	redis: ['/usr/bin/redis-server'],
+};
 
 /**
- * Installs the Debian packages a part needs (dovecot, chromium) through test/e2e/system-deps.sh
+ * Installs the Debian packages a part needs (dovecot, chromium, redis) through test/e2e/system-deps.sh
  * when their binaries are missing; prints the script's progress.
- * @param {...('dovecot'|'chromium')} parts
+ * @param {...('dovecot'|'chromium'|'redis')} parts
  */
 export function ensureSystemDeps(...parts) {
 	const missing = parts.filter((part) => BINARIES[part].some((bin) => !existsSync(bin)));

@@ -4,7 +4,8 @@
 // hosted chat in streaming mode (Chat Trigger), and a form post whose Submit Only job calls the
 // VLM Run Trigger of the second workflow back with a signed callback. Node outputs are read
 // through n8n's public API. The runners are shared with `npm run demo` (test/e2e/examples.mjs).
-// Run through test/e2e/run.mjs.
+// Run through test/e2e/run.mjs. It runs on n8n 2.41.1, and again on the 1.x line through
+// n8n-1x-examples.e2e.mjs, which sets VLMRUN_E2E_LINE=1: the examples use node versions both lines have.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
@@ -19,6 +20,10 @@ import {
 	runInvoiceInbox,
 } from './examples.mjs';
 import { PACKAGE, createN8n, packageLoadErrors, startEmulator, startServer } from './n8n.mjs';
+import { LINES } from './provision.mjs';
+
+const LINE = Number(process.env.VLMRUN_E2E_LINE ?? 2);
+const N8N = `n8n ${LINES[LINE].n8n}`;
 
 const TRIGGER_NODE = `${PACKAGE.name}.vlmRunTrigger`;
 const SECRET = 'whsec_e2e_examples_7c2e4a';
@@ -84,7 +89,7 @@ function unknownParameters(parameters, properties, path = '') {
 	return unknown;
 }
 
-describe('examples', { timeout: 600_000 }, () => {
+describe(`examples on ${N8N}`, { timeout: 600_000 }, () => {
 	let emulator;
 	let imap;
 	let n8n;
@@ -101,7 +106,7 @@ describe('examples', { timeout: 600_000 }, () => {
 			webhookRetryDelaysMs: [300, 1000],
 		});
 		imap = await startDovecot();
-		n8n = await createN8n();
+		n8n = await createN8n({ line: LINE });
 		await importExamples(n8n, {
 			vlmrun: { apiKey: emulator.apiKey, baseUrl: emulator.baseUrl, webhookSecret: SECRET },
 			imap,
@@ -121,7 +126,7 @@ describe('examples', { timeout: 600_000 }, () => {
 		await emulator?.close();
 	});
 
-	test('every example uses node types, versions and parameter names that n8n 2.41.1 and this package have', async () => {
+	test(`every example uses node types, versions and parameter names that ${N8N} and this package have`, async () => {
 		const examples = await loadExamples();
 		assert.deepEqual(
 			examples.map(({ workflow }) => workflow.id).sort(),

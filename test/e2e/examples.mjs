@@ -159,6 +159,31 @@ export async function waitForNewExecution(
 	}
 }
 
+/**
+ * Waits for the execution with this id to reach one of `statuses` (and, with `ranNode`, to hold
+ * that node's output: n8n can mark an execution waiting a moment before it stores the run data);
+ * returns it with its data.
+ */
+export async function waitForExecution(
+	server,
+	id,
+	statuses,
+	{ timeoutMs = 90_000, what = id, ranNode } = {},
+) {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const execution = await server.api('GET', `/executions/${id}?includeData=true`);
+		const ran = !ranNode || execution.data?.resultData?.runData?.[ranNode];
+		if (statuses.includes(execution.status) && ran) return execution;
+		if (Date.now() > deadline) {
+			throw new Error(
+				`${what}: execution ${id} is "${execution.status}" after ${timeoutMs / 1000} s, not ${statuses.join('/')}`,
+			);
+		}
+		await sleep(300);
+	}
+}
+
 /** Throws with the execution's own error unless it succeeded. */
 export function assertSucceeded(execution, what) {
 	if (execution.status === 'success') return;
@@ -268,8 +293,10 @@ export async function runDocumentPackage({ server, timeoutMs = 90_000 }) {
 	}
 
 	// The ending page (Form node, Form Ending) puts the execution to wait until the page is shown.
-	const waiting = await waitForNewExecution(server, WORKFLOWS.documentPackage, seen, {
-		statuses: ['waiting', ...FINISHED],
+	// The waiting URL names the execution; n8n 1.x leaves waiting executions out of the API's list.
+	const executionId = /\/form-waiting\/(\d+)/.exec(waitingUrl.pathname)?.[1];
+	check(executionId, `Document package: no execution id in ${waitingUrl}`);
+	const waiting = await waitForExecution(server, executionId, ['waiting', ...FINISHED], {
 		timeoutMs,
 		what: 'Document package',
 	});

@@ -1,6 +1,8 @@
-// Helpers that drive a real n8n 2.41.1 (run on Node 24 from the provisioning cache) with our
-// package installed the way n8n's community-package installer installs it. Used by the
-// test/e2e/*.e2e.mjs suites; see run.mjs for how a run is put together.
+// Helpers that drive a real n8n (2.41.1 on Node 24 by default, or the 1.x line, 1.123.x on Node 22,
+// both from the provisioning cache) with our package installed the way n8n's community-package
+// installer installs it. Used by the test/e2e/*.e2e.mjs suites; see run.mjs for how a run is put
+// together. Where the two lines differ (webhook URL variable, owner setup, activation, modules), the
+// helpers hide it: a context made by createN8n({ line: 1 }) works with every helper here.
 //
 // Every n8n process is spawned as its own process group (n8n starts task-runner children) and is
 // killed as a group when stopped, when the driver exits, or on SIGINT/SIGTERM. Everything binds
@@ -75,7 +77,7 @@ for (const [signal, number] of [
 	});
 }
 
-function spawnGroup(command, args, options) {
+export function spawnGroup(command, args, options) {
 	const child = spawn(command, args, { ...options, detached: true });
 	if (child.pid) {
 		liveGroups.add(child.pid);
@@ -85,7 +87,7 @@ function spawnGroup(command, args, options) {
 }
 
 /** Stops a spawned process group: SIGTERM, then SIGKILL after `graceMs`. */
-async function stopGroup(child, graceMs = STOP_GRACE_MS) {
+export async function stopGroup(child, graceMs = STOP_GRACE_MS) {
 	if (child.exitCode !== null || child.signalCode !== null) {
 		killGroup(child.pid, 'SIGKILL'); // the leader is gone; reap any task runner it left behind
 		return;
@@ -132,7 +134,7 @@ let ownWorkRoot;
 // One directory per run: run.mjs creates it and passes it on in VLMRUN_E2E_WORKDIR (removing it
 // afterwards unless something failed). A suite run on its own makes its own, removed at exit
 // unless the process fails.
-async function workRoot() {
+export async function workRoot() {
 	if (process.env.VLMRUN_E2E_WORKDIR) return process.env.VLMRUN_E2E_WORKDIR;
 	if (!ownWorkRoot) {
 		const dir = await mkdtemp(join(tmpdir(), 'vlmrun-e2e-'));
@@ -249,10 +251,27 @@ function ownerPasswordHash(n8nDir) {
  * the same time (each starts a task-runner broker); the spawn helpers below pick a free one.
  * @param {string} userFolder
  * @param {number} port N8N_PORT, also the base of N8N_WEBHOOK_URL
- * @param {{ nodeBin: string, n8nDir: string, brokerPort: number, extra?: Record<string,string> }} options
- *   nodeBin, n8nDir: from provision(); extra: more variables, overriding these
+ * @param {{ nodeBin: string, n8nDir: string, brokerPort: number, line?: 1 | 2,
+ *   extra?: Record<string,string> }} options
+ *   nodeBin, n8nDir, line: from provision(); extra: more variables, overriding these
  */
-export function n8nEnv(userFolder, port, { nodeBin, n8nDir, brokerPort, extra = {} }) {
+export function n8nEnv(userFolder, port, { nodeBin, n8nDir, brokerPort, line = 2, extra = {} }) {
+	const webhookUrl = `http://127.0.0.1:${port}/`;
+	const lineSpecific =
+		line === 1
+			? // 1.x reads WEBHOOK_URL only, has no env-managed owner (startServer sets one up through
+				// the API) and refuses an unknown module name in N8N_DISABLED_MODULES (it has no
+				// mcp-registry to disable).
+				{ WEBHOOK_URL: webhookUrl }
+			: {
+					N8N_WEBHOOK_URL: webhookUrl,
+					N8N_INSTANCE_OWNER_MANAGED_BY_ENV: 'true',
+					N8N_INSTANCE_OWNER_EMAIL: OWNER.email,
+					N8N_INSTANCE_OWNER_FIRST_NAME: OWNER.firstName,
+					N8N_INSTANCE_OWNER_LAST_NAME: OWNER.lastName,
+					N8N_INSTANCE_OWNER_PASSWORD_HASH: ownerPasswordHash(n8nDir),
+					N8N_DISABLED_MODULES: 'mcp-registry',
+				};
 	return {
 		// n8n spawns its JS task runner as plain `node`: Node 24 must come first on PATH.
 		PATH: `${dirname(nodeBin)}:${process.env.PATH}`,
@@ -273,34 +292,30 @@ export function n8nEnv(userFolder, port, { nodeBin, n8nDir, brokerPort, extra = 
 		N8N_PORT: String(port),
 		N8N_LISTEN_ADDRESS: '127.0.0.1',
 		N8N_SECURE_COOKIE: 'false',
-		N8N_WEBHOOK_URL: `http://127.0.0.1:${port}/`,
-		N8N_INSTANCE_OWNER_MANAGED_BY_ENV: 'true',
-		N8N_INSTANCE_OWNER_EMAIL: OWNER.email,
-		N8N_INSTANCE_OWNER_FIRST_NAME: OWNER.firstName,
-		N8N_INSTANCE_OWNER_LAST_NAME: OWNER.lastName,
-		N8N_INSTANCE_OWNER_PASSWORD_HASH: ownerPasswordHash(n8nDir),
 		// Off by default in 2.41 already; pinned so the loopback emulator stays reachable.
 		N8N_SSRF_PROTECTION_ENABLED: 'false',
-		// Offline: without these, startup fetches the verified-nodes catalogue and the MCP server
+		// Offline: without these, startup fetches the verified-nodes catalogue and (2.x) the MCP server
 		// registry from api.n8n.io and logs stack traces. Unverified packages (ours) stay allowed
 		// explicitly, as their default is announced to flip.
 		N8N_VERIFIED_PACKAGES_ENABLED: 'false',
 		N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
-		N8N_DISABLED_MODULES: 'mcp-registry',
+		...lineSpecific,
 		...extra,
 	};
 }
 
 /**
  * A fresh n8n instance (own user folder, sqlite database, port) with the package installed.
- * @param {{ tarball?: string, skipBuild?: boolean, env?: Record<string,string> }} [options]
- *   env: extra variables for every n8n process of this instance
+ * @param {{ line?: 1 | 2, tarball?: string, skipBuild?: boolean, env?: Record<string,string> }} [options]
+ *   line: the n8n line (2 = 2.41.1, the default; 1 = 1.123.x); env: extra variables for every n8n
+ *   process of this instance
  * @returns {Promise<N8nContext>}
- * @typedef {{ nodeBin: string, n8nBin: string, n8nDir: string, dir: string, userFolder: string,
- *   port: number, url: string, env: Record<string,string>, installed: { name: string, version: string } }} N8nContext
+ * @typedef {{ line: 1 | 2, version: string, nodeBin: string, n8nBin: string, n8nDir: string,
+ *   dir: string, userFolder: string, port: number, url: string, env: Record<string,string>,
+ *   installed: { name: string, version: string } }} N8nContext
  */
-export async function createN8n({ tarball, skipBuild, env = {} } = {}) {
-	const runtime = await provision();
+export async function createN8n({ line = 2, tarball, skipBuild, env = {} } = {}) {
+	const runtime = await provision({ line });
 	const dir = await mkdtemp(join(await workRoot(), 'n8n-'));
 	const userFolder = join(dir, 'home');
 	await mkdir(userFolder, { recursive: true });
@@ -321,6 +336,7 @@ async function spawnEnv(ctx) {
 	return n8nEnv(ctx.userFolder, ctx.port, {
 		nodeBin: ctx.nodeBin,
 		n8nDir: ctx.n8nDir,
+		line: ctx.line,
 		brokerPort: await freePort(),
 		extra: ctx.env,
 	});
@@ -410,6 +426,34 @@ export function workflowNode(name, type, parameters = {}, extra = {}) {
 	};
 }
 
+/** A workflow of `nodes` run one after another, each connected to the next. */
+export function chainWorkflow(name, nodes) {
+	const connections = {};
+	for (let index = 1; index < nodes.length; index++) {
+		connections[nodes[index - 1].name] = {
+			main: [[{ node: nodes[index].name, type: 'main', index: 0 }]],
+		};
+	}
+	return { name, nodes, connections };
+}
+
+/**
+ * A Webhook trigger named Start for POST /webhook/<path>. `respond`: the call is answered with every
+ * item of the last node (else at once).
+ */
+export function webhookNode(path, { respond = false } = {}) {
+	return workflowNode(
+		'Start',
+		'n8n-nodes-base.webhook',
+		{
+			path,
+			httpMethod: 'POST',
+			...(respond ? { responseMode: 'lastNode', responseData: 'allEntries' } : {}),
+		},
+		{ typeVersion: 2, webhookId: newId() },
+	);
+}
+
 /**
  * Imports workflows in one CLI call (each call costs 3-5 s). A missing `id` is generated; `active`
  * is forced false (publish with publishWorkflow, or server.publishWorkflow once the server runs).
@@ -437,9 +481,14 @@ export async function importWorkflow(ctx, workflowJson) {
 	return id;
 }
 
-/** Publishes (2.x's "activate") a workflow. Takes effect at the next startServer. */
+/** Publishes (2.x; "activates" on 1.x) a workflow. Takes effect at the next startServer. */
 export async function publishWorkflow(ctx, id) {
-	await runCliOk(ctx, ['publish:workflow', `--id=${id}`]);
+	await runCliOk(
+		ctx,
+		ctx.line === 1
+			? ['update:workflow', `--id=${id}`, '--active=true']
+			: ['publish:workflow', `--id=${id}`],
+	);
 }
 
 /**
@@ -493,12 +542,26 @@ export function nodeOutput(run, nodeName, { runIndex = 0, output = 0 } = {}) {
 
 /**
  * Starts `n8n start` and waits until GET /healthz/readiness answers ok and published workflows are
- * active.
+ * active. On 1.x it then sets the owner up through the API (2.x takes it from the environment).
  * Publish workflows before calling this (publishWorkflow) or use server.publishWorkflow.
+ * For queue mode's other processes, `command` is `webhook` or `worker` (with `args` such as
+ * `--concurrency=5`), `readyUrl` the health URL to poll and `readyLine` what the process prints
+ * once it takes work.
+ * @param {{ timeoutMs?: number, command?: string, args?: string[], readyUrl?: string,
+ *   readyLine?: string }} [options]
  * @returns {Promise<N8nServer>}
  */
-export async function startServer(ctx, { timeoutMs = READY_TIMEOUT_MS } = {}) {
-	const child = spawnGroup(ctx.nodeBin, [ctx.n8nBin, 'start'], {
+export async function startServer(
+	ctx,
+	{
+		timeoutMs = READY_TIMEOUT_MS,
+		command = 'start',
+		args = [],
+		readyUrl = `${ctx.url}/healthz/readiness`,
+		readyLine = ACTIVATED_LINE,
+	} = {},
+) {
+	const child = spawnGroup(ctx.nodeBin, [ctx.n8nBin, command, ...args], {
 		cwd: ctx.dir,
 		env: await spawnEnv(ctx),
 		stdio: ['ignore', 'pipe', 'pipe'],
@@ -509,23 +572,41 @@ export async function startServer(ctx, { timeoutMs = READY_TIMEOUT_MS } = {}) {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
 		if (child.exitCode !== null) {
-			throw new Error(`n8n start exited ${child.exitCode} before it was ready:\n${redact(output)}`);
+			throw new Error(
+				`n8n ${command} exited ${child.exitCode} before it was ready:\n${redact(output)}`,
+			);
 		}
 		// Readiness turns ok as soon as HTTP listens, but published workflows (webhooks, triggers) are
-		// activated after that; n8n prints this line once they are.
+		// activated after that; the main process prints its line once they are.
 		const ready =
-			output.includes(ACTIVATED_LINE) &&
-			(await fetch(`${ctx.url}/healthz/readiness`)
+			output.includes(readyLine) &&
+			(await fetch(readyUrl)
 				.then((res) => res.ok)
 				.catch(() => false));
 		if (ready) break;
 		if (Date.now() > deadline) {
 			await stopGroup(child);
-			throw new Error(`n8n start not ready after ${timeoutMs} ms:\n${redact(output)}`);
+			throw new Error(`n8n ${command} not ready after ${timeoutMs} ms:\n${redact(output)}`);
 		}
 		await sleep(250);
 	}
-	return makeServer(ctx, child, () => output);
+	const server = makeServer(ctx, child, () => output);
+	if (ctx.line === 1 && command === 'start') await setUpOwner(ctx);
+	return server;
+}
+
+// 1.x has no env-managed owner: a fresh instance takes one through POST /rest/owner/setup (which
+// needs no login). On a restart the owner already exists and the call is refused; that is fine.
+async function setUpOwner(ctx) {
+	const res = await fetch(`${ctx.url}/rest/owner/setup`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify(OWNER),
+	});
+	const text = await res.text();
+	if (!res.ok && !/already/i.test(text)) {
+		throw new Error(`owner setup failed: ${res.status} ${redact(text)}`);
+	}
 }
 
 /**
@@ -604,7 +685,7 @@ function makeServer(ctx, child, output) {
 			});
 		},
 		async publishWorkflow(id) {
-			await server.api('POST', `/workflows/${id}/publish`, {});
+			await server.api('POST', `/workflows/${id}/${ctx.line === 1 ? 'activate' : 'publish'}`, {});
 		},
 		async callWebhook(path, init = {}, timeoutMs = 15_000) {
 			const { json, ...rest } = init;

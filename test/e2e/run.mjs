@@ -1,14 +1,17 @@
 #!/usr/bin/env node
-// End-to-end tests in a real n8n 2.41.1, offline: `npm run test:e2e` (= `node test/e2e/run.mjs`).
+// End-to-end tests in a real n8n, offline: `npm run test:e2e` (= `node test/e2e/run.mjs`). The suites
+// run on n8n 2.41.1, except n8n-1x*.e2e.mjs (the 1.x line, 1.123.x on Node 22) and queue*.e2e.mjs
+// (2.41.1 in queue mode: Redis, PostgreSQL 17, main, webhook processor and two workers).
 //
 //   node test/e2e/run.mjs                 every suite, test/e2e/*.e2e.mjs
 //   node test/e2e/run.mjs foundation chat only the suites whose file name contains a given word
 //
 // Steps: provision Node 24 + n8n into the cache ($VLMRUN_E2E_CACHE or ~/.cache/vlmrun-e2e; about
-// 4-6 minutes the first time, seconds afterwards), build the package if dist is stale and pack it
-// once, compile test/ once (the emulator runs from .cache/test-dist), then run the suites one file
-// at a time with node's test runner; its closing summary is the result, and the exit code is
-// non-zero on any failure. Each suite starts its own n8n instances (own user folder, database and
+// 4-6 minutes the first time, seconds afterwards; plus Node 22 + n8n 1.123.x, about 6 minutes, when
+// an n8n-1x suite runs, and PostgreSQL 17 and redis-server when a queue suite runs), build the
+// package if dist is stale and pack it once, compile test/ once (the emulator runs from
+// .cache/test-dist), then run the suites one file at a time with node's test runner; its closing
+// summary is the result, and the exit code is non-zero on any failure. Each suite starts its own n8n instances (own user folder, database and
 // ports) under one temporary directory per run, removed afterwards, kept and printed on failure.
 // A suite can also run alone once test/ is compiled: `node --test test/e2e/foundation.e2e.mjs`.
 import { spawn, spawnSync } from 'node:child_process';
@@ -17,7 +20,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { REPO_ROOT, packPackage } from './n8n.mjs';
-import { provision } from './provision.mjs';
+import { ensureSystemDeps } from './dovecot.mjs';
+import { provision, provisionPostgresBinaries } from './provision.mjs';
 
 const E2E_DIR = join(REPO_ROOT, 'test', 'e2e');
 
@@ -46,6 +50,19 @@ try {
 	step('provisioning Node 24 + n8n');
 	const runtime = await provision();
 	step(`provisioned in ${seconds(since)}: ${runtime.n8nBin}`);
+	if (suites.some((file) => file.startsWith('n8n-1x'))) {
+		since = Date.now();
+		step('provisioning Node 22 + n8n 1.x');
+		const lts = await provision({ line: 1 });
+		step(`provisioned in ${seconds(since)}: ${lts.n8nBin}`);
+	}
+	if (suites.some((file) => file.startsWith('queue'))) {
+		since = Date.now();
+		step('provisioning PostgreSQL 17 and redis-server');
+		await provisionPostgresBinaries();
+		ensureSystemDeps('redis');
+		step(`provisioned in ${seconds(since)}`);
+	}
 
 	since = Date.now();
 	const tarball = await packPackage({ destDir: workDir });

@@ -10,13 +10,15 @@
 #             temporary folder; the system service is never started (policy-rc.d below).
 #   chromium  Debian's chromium (+ fonts) for the browser checks, driven by playwright-core. No
 #             browser is ever downloaded by a test tool.
+#   redis     redis-server: the queue of n8n's queue mode. The queue suite runs its own redis-server
+#             as a child process on 127.0.0.1 with no persistence; the system service is never started.
 #
 # Needs root (or sudo). Runs `apt-get update` once before installing. Exits 0 without doing anything
 # when every requested binary is already there.
 set -euo pipefail
 
 wanted=("$@")
-[ ${#wanted[@]} -eq 0 ] && wanted=(dovecot chromium)
+[ ${#wanted[@]} -eq 0 ] && wanted=(dovecot chromium redis)
 
 packages=()
 for part in "${wanted[@]}"; do
@@ -27,8 +29,11 @@ for part in "${wanted[@]}"; do
 		chromium)
 			[ -x /usr/bin/chromium ] || packages+=(chromium fonts-liberation fonts-dejavu-core)
 			;;
+		redis)
+			[ -x /usr/bin/redis-server ] || packages+=(redis-server)
+			;;
 		*)
-			echo "system-deps: unknown part '$part' (known: dovecot, chromium)" >&2
+			echo "system-deps: unknown part '$part' (known: dovecot, chromium, redis)" >&2
 			exit 2
 			;;
 	esac
@@ -47,8 +52,8 @@ if [ "$(id -u)" -ne 0 ]; then
 	fi
 fi
 
-# Package scripts must not start the system's dovecot (it would listen on every interface on the
-# standard ports): a policy-rc.d that forbids service starts for the duration of the install.
+# Package scripts must not start the system's dovecot or redis (dovecot would listen on every
+# interface on the standard ports): a policy-rc.d that forbids service starts for the duration of the install.
 POLICY=/usr/sbin/policy-rc.d
 own_policy=0
 if [ ! -e "$POLICY" ]; then
@@ -68,5 +73,8 @@ echo "system-deps: apt-get install -y ${packages[*]}"
 # Some package scripts start the service despite policy-rc.d on some setups; stop it if so.
 if [ -x /usr/sbin/dovecot ] && [ -e /run/dovecot/master.pid ]; then
 	"${SUDO[@]}" /usr/sbin/dovecot stop 2>/dev/null || true
+fi
+if [ -e /run/redis/redis-server.pid ]; then
+	"${SUDO[@]}" kill "$(cat /run/redis/redis-server.pid)" 2>/dev/null || true
 fi
 echo "system-deps: done"

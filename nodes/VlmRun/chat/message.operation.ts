@@ -137,8 +137,10 @@ async function execute(
 		itemIndex: i,
 		resource: 'chat session',
 	};
+	// isStreaming() arrived in n8n 1.104 (n8n-workflow 1.99); on earlier n8n the node answers in one
+	// piece rather than failing every streamed chat.
 	const completion =
-		plan.stream && this.isStreaming()
+		plan.stream && typeof this.isStreaming === 'function' && this.isStreaming()
 			? await readStreamedCompletion(
 					this,
 					i,

@@ -1,3 +1,4 @@
+import { ExecuteContext } from 'n8n-core';
 import type { IDataObject, StructuredChunk } from 'n8n-workflow';
 
 import { toSessionUuid } from '../../../nodes/VlmRun/chat/session';
@@ -137,6 +138,20 @@ describe('Streaming', () => {
 		expect(notStreaming.chunks).toEqual([]);
 		expect(chat.chatBodies().map((body) => body.stream)).toEqual([undefined, undefined]);
 		expect(off.items[0].json.text).toContain('You said: "Hi"');
+	});
+
+	it('answers in one piece on n8n before 1.104, whose context has no isStreaming()', async () => {
+		const base = Object.getPrototypeOf(ExecuteContext.prototype) as { isStreaming?: unknown };
+		const isStreaming = base.isStreaming;
+		delete base.isStreaming;
+		try {
+			const result = await chat.run({}, [chatTriggerItem('Hi', 'old-1')], { streaming: true });
+			expect(result.chunks).toEqual([]);
+			expect(chat.chatBodies().map((body) => body.stream)).toEqual([undefined]);
+			expect(result.items[0].json.text).toContain('You said: "Hi"');
+		} finally {
+			base.isStreaming = isStreaming;
+		}
 	});
 
 	it('maps an error answer to the stream request without sending chunks of its own', async () => {
