@@ -44,8 +44,9 @@ export interface WebhookSetup {
 	staticData?: IDataObject;
 	api?: Api;
 	nodeName?: string;
-	/** What `{{ $node[…].context[…] }}` evaluates to. */
+	/** What `{{ $node[…].context[…] }}` evaluates to; a function answers per expression. */
 	expressionValue?: unknown;
+	executionId?: string;
 }
 
 export function webhookContext(setup: WebhookSetup) {
@@ -70,8 +71,10 @@ export function webhookContext(setup: WebhookSetup) {
 		getWorkflowStaticData: () => staticData,
 		evaluateExpression: (expression: string) => {
 			expressions.push(expression);
-			return setup.expressionValue;
+			const value = setup.expressionValue;
+			return typeof value === 'function' ? (value as (e: string) => unknown)(expression) : value;
 		},
+		getExecutionId: () => setup.executionId ?? '7',
 		getExecutionCancelSignal: () => undefined,
 		logger: { debug: () => undefined, warn: () => undefined },
 		helpers: {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'crypto';
 import type {
 	IDataObject,
 	IExecuteFunctions,
@@ -11,19 +12,30 @@ import type {
 
 import { readDelivery, reply } from './delivery';
 import type { AwaitingJob, JobOutput } from './jobs';
+import { readFinishedJobs } from './jobReads';
 import { fetchJob, jobFailedError, type Job, type JobKind } from './polling';
-import { isTerminal } from './status';
 import { errorItem } from './router';
+import { isTerminal } from './status';
 
 /*
- * Wait for Callback, as n8n 2.41 runs it:
+ * Wait for Callback, as n8n runs it (2.41 and 1.x alike):
  * - execute() submits every job with this execution's resume URL as callback_url, keeps the list
- *   of jobs in the node's context (it is saved with the execution), puts the execution to wait and
- *   outputs the pending jobs.
- * - Each callback to the resume URL runs webhook(). n8n does not run execute() again on resume: the
- *   items webhook() returns become the node's output. So webhook() answers a callback without
- *   resuming while any job of the list is still running, and resumes with every job's final item
- *   once all have finished: the last callback to arrive resumes the execution.
+ *   of jobs in the node's context (saved with the execution) under a fresh wait id, puts the
+ *   execution to wait and outputs the pending jobs.
+ * - Each callback to the resume URL runs webhook() while the execution is waiting. n8n does not run
+ *   execute() again on resume: the items webhook() returns become the node's output. Once the
+ *   execution runs again (or has finished), n8n itself answers further callbacks 409 before any
+ *   node code runs, and VLM Run records them as failed deliveries. So the execution must resume on
+ *   the last delivery, exactly once, and answer every other one 2xx before that.
+ * - The process that receives the callbacks keeps a tally per wait: the finished jobs, learnt from
+ *   the deliveries themselves and from one list request when its first callback arrives (which
+ *   also covers jobs whose callbacks n8n turned away before the execution was waiting). A callback
+ *   costs no status request, the first one per process one list request (per job kind), and a
+ *   delivery without the job's result one read of that job. The tally is changed and checked
+ *   without an await in between, so of two "last" callbacks racing, exactly one resumes.
+ * - The tally lives in the receiving process; a restart loses it and the next callback rebuilds it
+ *   from the list. With several webhook processes, the callbacks of one execution must reach the
+ *   same one (route /webhook-waiting/<execution id> by path), or no tally ever sees every job.
  * - When the wait runs out first, n8n continues past the node with its input items and runs none of
  *   its code, so it can neither fail nor poll at that moment.
  * - n8n pairs the resumed output by position, output item i to input item i, whatever pairedItem
@@ -70,28 +82,17 @@ interface Slot {
 	job?: AwaitingJob;
 }
 
-const STATE_KEY = 'vlmrunCallbacks';
+interface Slot {
+	item: INodeExecutionData;
+	job?: AwaitingJob;
+}
 
-const isFinished = (job: IDataObject) => isTerminal(job.status);
+/** Node-context keys: the current wait's id, and its slots (every output item, with its job if pending). */
+const WAIT_KEY = 'vlmrunCallbackWait';
+const STATE_KEY = 'vlmrunCallbacks';
 
 function pairing(slot: Slot, job: AwaitingJob): IPairedItemData | IPairedItemData[] {
 	return typeof slot.item.pairedItem === 'object' ? slot.item.pairedItem : { item: job.itemIndex };
-}
-
-/** Every job's final state, or undefined as soon as one is still running (one status request per job not yet known). */
-async function collectFinished(
-	ctx: IExecuteFunctions | IWebhookFunctions,
-	jobs: AwaitingJob[],
-	known: Map<string, Job>,
-): Promise<Map<string, Job> | undefined> {
-	const finished = new Map(known);
-	for (const job of jobs) {
-		if (finished.has(job.id)) continue;
-		const latest = await fetchJob.call(ctx, job.kind, job.id, job.itemIndex);
-		if (!isFinished(latest)) return undefined;
-		finished.set(job.id, latest);
-	}
-	return finished;
 }
 
 async function settle(
@@ -131,17 +132,17 @@ export async function waitForCallbacks(
 	const slots: Slot[] = (output[0] ?? []).map(({ awaiting, ...item }) => ({ item, job: awaiting }));
 	const jobs = slots.flatMap((slot) => (slot.job ? [slot.job] : []));
 	if (jobs.length === 0) return [slots.map((slot) => slot.item)];
-	// n8n turns away (409) a callback that arrives before the execution is waiting, e.g. from a job
-	// that finished while later files were still uploading. One look at every job now covers that.
+	// Jobs may have finished while later files were still being submitted (n8n turns their
+	// callbacks away until the execution waits); if all have, there is nothing to wait for.
 	let finished: Map<string, Job> | undefined;
 	try {
-		finished = await collectFinished(this, jobs, new Map());
+		finished = await readFinishedJobs(this, jobs);
 	} catch (error) {
 		this.logger.warn(
 			`VLM Run: could not check the submitted jobs before waiting; waiting for their callbacks (${(error as Error).message})`,
 		);
 	}
-	if (finished) {
+	if (finished?.size === jobs.length) {
 		return [
 			await settle(this, slots, finished, shapers, (error, pairedItem) => {
 				if (this.continueOnFail()) return errorItem(error, pairedItem);
@@ -149,61 +150,115 @@ export async function waitForCallbacks(
 			}),
 		];
 	}
-	this.getContext('node')[STATE_KEY] = JSON.stringify(slots);
+	const context = this.getContext('node');
+	context[WAIT_KEY] = randomUUID();
+	context[STATE_KEY] = JSON.stringify(slots);
 	await this.putExecutionToWait(new Date(Math.max(...jobs.map((job) => job.deadline))));
 	return [slots.map((slot) => slot.item)];
 }
 
-function readState(ctx: IWebhookFunctions): Slot[] {
+/** What the receiving process knows about one wait. */
+interface Tally {
+	slots: Slot[];
+	jobs: Map<string, AwaitingJob>;
+	finished: Map<string, Job>;
+	/** The list request that learns which jobs had finished before this process heard of the wait. */
+	seeded?: Promise<void>;
+	resumed: boolean;
+	/** When n8n stops waiting; the tally is dropped after it. */
+	deadline: number;
+}
+
+const tallies = new Map<string, Tally>();
+
+function dropExpired(now: number): void {
+	for (const [waitId, tally] of tallies) if (tally.deadline < now) tallies.delete(waitId);
+}
+
+/** Reads a value of this node's context, saved with the waiting execution. */
+function readContext(ctx: IWebhookFunctions, key: string): unknown {
 	// A waiting node's webhook cannot read the node's earlier output, but an expression can read
 	// its context. Braces are escaped so that no node name can close the {{ }} early.
 	const name = JSON.stringify(ctx.getNode().name).replace(
 		/[{}]/g,
 		(brace) => `\\u00${brace.charCodeAt(0).toString(16)}`,
 	);
-	const stored = ctx.evaluateExpression(
-		`{{ $node[${name}].context[${JSON.stringify(STATE_KEY)}] }}`,
-	);
-	return typeof stored === 'string' && stored ? (JSON.parse(stored) as Slot[]) : [];
+	return ctx.evaluateExpression(`{{ $node[${name}].context[${JSON.stringify(key)}] }}`);
 }
 
-/** webhook() for Wait for Callback: checks the callback, then resumes once every job has finished. */
+function openTally(ctx: IWebhookFunctions, waitId: string): Tally {
+	const stored = readContext(ctx, STATE_KEY);
+	const slots = typeof stored === 'string' && stored ? (JSON.parse(stored) as Slot[]) : [];
+	const jobs = new Map(
+		slots.flatMap((slot) => (slot.job ? [[slot.job.id, slot.job] as const] : [])),
+	);
+	const deadline = Math.max(0, ...[...jobs.values()].map((job) => job.deadline));
+	const tally: Tally = { slots, jobs, finished: new Map(), resumed: false, deadline };
+	dropExpired(Date.now());
+	tallies.set(waitId, tally);
+	return tally;
+}
+
+/** Starts (or restarts, after a failure) the one list request of this process for the wait. */
+async function seed(ctx: IWebhookFunctions, tally: Tally): Promise<void> {
+	const unknown = [...tally.jobs.values()].filter((job) => !tally.finished.has(job.id));
+	tally.seeded ??= readFinishedJobs(ctx, unknown).then(
+		(finished) => {
+			for (const [id, job] of finished) if (!tally.finished.has(id)) tally.finished.set(id, job);
+		},
+		(error: Error) => {
+			tally.seeded = undefined;
+			throw error;
+		},
+	);
+	await tally.seeded;
+}
+
+/** The job's final state: the delivery itself, or, when VLM Run left its result out, one read. */
+async function finalState(ctx: IWebhookFunctions, job: AwaitingJob, delivered: Job): Promise<Job> {
+	if (isTerminal(delivered.status) && (delivered.status !== 'completed' || 'response' in delivered))
+		return delivered;
+	return await fetchJob.call(ctx, job.kind, job.id, job.itemIndex);
+}
+
+/** webhook() for Wait for Callback: records the delivery, and resumes on the one that completes the set. */
 export async function resumeFromCallback(
 	this: IWebhookFunctions,
 	shapers: JobShapers,
 ): Promise<IWebhookResponseData> {
 	const delivery = await readDelivery(this);
 	if (!delivery.ok) return reply(this, delivery.status, { error: delivery.message });
-	const { job } = delivery;
-	const slots = readState(this);
-	const jobs = slots.flatMap((slot) => (slot.job ? [slot.job] : []));
-	if (!jobs.some((pending) => pending.id === job.id)) {
-		// 2xx, so VLM Run does not retry a callback that will never be wanted (e.g. from an earlier loop run).
-		return reply(this, 200, {
-			received: job.id,
-			ignored: 'This execution is not waiting for this job',
-		});
-	}
-	// A trimmed payload (no response) is fetched again, like the jobs that did not call back.
-	const known = new Map<string, Job>();
-	if (isFinished(job) && 'response' in job) known.set(job.id, job as Job);
-	let finished: Map<string, Job> | undefined;
+	const received = delivery.job.id;
+	// Executions put to wait by an earlier version of the node have no wait id.
+	const waitId = String(readContext(this, WAIT_KEY) || `execution ${this.getExecutionId()}`);
+	const tally = tallies.get(waitId) ?? openTally(this, waitId);
+	// A repeat of a delivery racing the resume; 2xx so that VLM Run stops delivering it.
+	if (tally.resumed) return reply(this, 200, { received, resumed: true });
+	const job = tally.jobs.get(received);
+	// 2xx, so VLM Run does not retry a callback that will never be wanted (e.g. from an earlier loop run).
+	if (!job)
+		return reply(this, 200, { received, ignored: 'This execution is not waiting for this job' });
 	try {
-		finished = await collectFinished(this, jobs, known);
+		const final = await finalState(this, job, delivery.job as Job);
+		if (isTerminal(final.status)) tally.finished.set(job.id, final);
+		await seed(this, tally);
 	} catch (error) {
-		// Not 2xx, so VLM Run delivers again; the execution keeps waiting meanwhile.
+		// Not 2xx, so VLM Run delivers again; what this callback taught the tally is kept.
 		return reply(this, 503, {
 			error: `Could not read the jobs from VLM Run: ${(error as Error).message}`,
 		});
 	}
-	if (!finished)
-		return reply(this, 202, {
-			received: job.id,
-			waiting: 'Other jobs of this execution are still running',
-		});
+	// From here to the return there is no await: one callback alone sees the set complete.
+	const waiting = tally.jobs.size - tally.finished.size;
+	if (tally.resumed || waiting > 0)
+		return reply(this, 200, { received, ...(waiting > 0 ? { waitingFor: waiting } : {}) });
+	tally.resumed = true;
+	const { slots, finished } = tally;
+	// Only the resumed mark stays until the deadline, to answer late repeats.
+	Object.assign(tally, { slots: [], jobs: new Map(), finished: new Map() });
 	// Failures come out as error items: on resume n8n runs no node code that could stop the workflow.
 	const items = await settle(this, slots, finished, shapers, (error, pairedItem) =>
 		errorItem(error, pairedItem),
 	);
-	return { workflowData: [items], webhookResponse: { received: job.id, resumed: true } };
+	return { workflowData: [items], webhookResponse: { received, resumed: true } };
 }

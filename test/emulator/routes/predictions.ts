@@ -7,8 +7,14 @@ import { ok, type Router } from '../router';
 
 function registerJobReads(router: Router, listPath: string, kind: JobKind, thing: string): void {
 	router
+		// A list is a read of every job it returns: in polls mode it is a step for each.
 		.get(listPath, ({ app, query }) =>
-			ok(paginate(app.jobs.list(kind), query).map((job) => app.jobs.view(job))),
+			ok(
+				paginate(app.jobs.list(kind), query).map((job) => {
+					app.jobs.observe(job);
+					return app.jobs.view(job);
+				}),
+			),
 		)
 		.get(`${listPath}/:id`, ({ app, params }) => {
 			const job = app.jobs.get(kind, params.id);

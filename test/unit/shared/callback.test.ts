@@ -81,25 +81,44 @@ describe('Wait for Callback: execute()', () => {
 		expect(sent).toEqual([]);
 	});
 
-	it('waits until the latest deadline and keeps the jobs in the node context', async () => {
+	it('waits until the latest deadline and keeps the jobs in the node context under a fresh wait id', async () => {
 		const api = {
-			'GET /predictions/p1': { statusCode: 200, body: { id: 'p1', status: 'running' } },
+			'GET /predictions': {
+				statusCode: 200,
+				body: [
+					{ id: 'p2', status: 'pending' },
+					{ id: 'other', status: 'completed' },
+					{ id: 'p1', status: 'running' },
+				],
+			},
 		};
 		const { ctx, waits, nodeContext, sent } = executeContext({ api });
 		const output = routeOutput(['p1', 'p2']);
 		expect(await waitForCallbacks.call(ctx, output, shapers)).toEqual(withoutJobs(output));
-		expect(sent).toEqual(['GET /predictions/p1']);
+		// One list request, whatever the number of jobs.
+		expect(sent).toEqual(['GET /predictions']);
 		expect(waits).toEqual([new Date(2_000_000)]);
+		expect(nodeContext.vlmrunCallbackWait).toMatch(/^[0-9a-f-]{36}$/);
 		const slots = JSON.parse(nodeContext.vlmrunCallbacks as string);
 		expect(slots).toHaveLength(3);
 		expect(slots[0]).toEqual({ item: withoutJobs(output)[0][0] });
 		expect(slots[2].job).toMatchObject({ kind: 'prediction', id: 'p2', itemIndex: 2 });
 	});
 
+	it('reads a job that newer ones pushed out of the list by its id', async () => {
+		const api = {
+			'GET /predictions': { statusCode: 200, body: [{ id: 'p1', status: 'running' }] },
+			'GET /predictions/p2': { statusCode: 200, body: { id: 'p2', status: 'running' } },
+		};
+		const { ctx, waits, sent } = executeContext({ api });
+		await waitForCallbacks.call(ctx, routeOutput(['p1', 'p2']), shapers);
+		expect(sent).toEqual(['GET /predictions', 'GET /predictions/p2']);
+		expect(waits).toHaveLength(1);
+	});
+
 	it('does not wait when every job has already finished, and fails on a failed job', async () => {
 		const api = {
-			'GET /predictions/p1': { statusCode: 200, body: done('p1', 7) },
-			'GET /predictions/p2': { statusCode: 200, body: failed('p2') },
+			'GET /predictions': { statusCode: 200, body: [failed('p2'), done('p1', 7)] },
 		};
 		const stop = executeContext({ api: structuredClone(api) });
 		await expect(
@@ -120,7 +139,7 @@ describe('Wait for Callback: execute()', () => {
 	});
 
 	it('still waits when the jobs cannot be checked', async () => {
-		const api = { 'GET /predictions/p1': { statusCode: 401 } };
+		const api = { 'GET /predictions': { statusCode: 401 } };
 		const { ctx, waits, warnings } = executeContext({ api });
 		await waitForCallbacks.call(ctx, routeOutput(['p1']), shapers);
 		expect(waits).toHaveLength(1);
@@ -129,17 +148,21 @@ describe('Wait for Callback: execute()', () => {
 });
 
 describe('Wait for Callback: webhook()', () => {
-	async function storedSlots(jobIds: string[]) {
+	/** Puts a run with these jobs (all still running) to wait; returns its node context. */
+	async function waitingRun(jobIds = ['p1', 'p2']): Promise<IDataObject> {
+		const running = jobIds.map((id) => ({ id, status: 'running' }));
 		const { ctx, nodeContext } = executeContext({
-			api: { [`GET /predictions/${jobIds[0]}`]: { statusCode: 200, body: { status: 'running' } } },
+			api: { 'GET /predictions': { statusCode: 200, body: running } },
 		});
 		await waitForCallbacks.call(ctx, routeOutput(jobIds), shapers);
-		return nodeContext.vlmrunCallbacks as string;
+		return nodeContext;
 	}
 
-	async function callback(
+	/** Delivers `job` to the waiting run, as n8n's waiting-webhook route runs webhook(). */
+	async function deliver(
+		nodeContext: IDataObject,
 		job: IDataObject,
-		setup: Partial<WebhookSetup> & { jobIds?: string[] } = {},
+		setup: Partial<WebhookSetup> = {},
 	) {
 		const body = JSON.stringify(job);
 		const run = webhookContext({
@@ -147,75 +170,120 @@ describe('Wait for Callback: webhook()', () => {
 			secret: SECRET,
 			headers: signatureHeader(SECRET, body),
 			nodeName: 'Extract',
-			expressionValue: await storedSlots(setup.jobIds ?? ['p1', 'p2']),
+			expressionValue: (expression: string) =>
+				nodeContext[/context\["(\w+)"\]/.exec(expression)?.[1] ?? ''],
 			...setup,
 		});
 		return { ...run, result: await resumeFromCallback.call(run.ctx, shapers) };
 	}
 
-	it('reads the jobs from the node context through an expression that no node name can break', async () => {
-		const { expressions } = await callback(done('p1'), {
+	const list = (...jobs: IDataObject[]) => ({
+		'GET /predictions': { statusCode: 200, body: jobs },
+	});
+
+	it('reads the wait from the node context through expressions that no node name can break', async () => {
+		const { expressions } = await deliver(await waitingRun(), done('p1'), {
 			nodeName: 'My "VLM" }} {{ node',
-			api: { 'GET /predictions/p2': { statusCode: 200, body: { status: 'running' } } },
+			api: list(done('p1'), { id: 'p2', status: 'running' }),
 		});
+		const node = '$node["My \\"VLM\\" \\u007d\\u007d \\u007b\\u007b node"]';
 		expect(expressions).toEqual([
-			'{{ $node["My \\"VLM\\" \\u007d\\u007d \\u007b\\u007b node"].context["vlmrunCallbacks"] }}',
+			`{{ ${node}.context["vlmrunCallbackWait"] }}`,
+			`{{ ${node}.context["vlmrunCallbacks"] }}`,
 		]);
 	});
 
 	it('refuses an unsigned or forged callback with 401 and does not resume', async () => {
-		const { result, response, sent } = await callback(done('p1'), { headers: {} });
+		const { result, response, sent } = await deliver(await waitingRun(), done('p1'), {
+			headers: {},
+		});
 		expect(result).toEqual({ noWebhookResponse: true });
 		expect(response.status).toBe(401);
 		expect(sent).toEqual([]);
 	});
 
 	it('acknowledges a callback for a job it does not wait for with 200', async () => {
-		const { result, response } = await callback(done('p9'));
+		const { result, response, sent } = await deliver(await waitingRun(), done('p9'));
 		expect(result.workflowData).toBeUndefined();
 		expect(response).toEqual({
 			status: 200,
 			body: { received: 'p9', ignored: 'This execution is not waiting for this job' },
 		});
+		expect(sent).toEqual([]);
 	});
 
-	it('answers 202 and keeps waiting while another job is still running', async () => {
-		const { result, response, sent } = await callback(done('p1'), {
-			api: { 'GET /predictions/p2': { statusCode: 200, body: { id: 'p2', status: 'running' } } },
+	it('learns the other jobs with one list request on its first callback, then resumes on the last without any request', async () => {
+		const wait = await waitingRun(['p1', 'p2', 'p3']);
+		const first = await deliver(wait, done('p1', 4), {
+			api: list({ id: 'p3', status: 'running' }, { id: 'p2', status: 'running' }, done('p1', 4)),
 		});
-		expect(result.workflowData).toBeUndefined();
-		expect(response.status).toBe(202);
-		expect(sent).toEqual(['GET /predictions/p2']);
-	});
+		expect(first.sent).toEqual(['GET /predictions']);
+		expect(first.result.workflowData).toBeUndefined();
+		expect(first.response).toEqual({ status: 200, body: { received: 'p1', waitingFor: 2 } });
 
-	it('resumes with every slot in order once the last job has called back', async () => {
-		const { result, response, sent } = await callback(failed('p2'), {
-			api: { 'GET /predictions/p1': { statusCode: 200, body: done('p1', 4) } },
-		});
-		expect(response.status).toBeUndefined();
-		expect(sent).toEqual(['GET /predictions/p1']);
-		expect(result.webhookResponse).toEqual({ received: 'p2', resumed: true });
-		const [[plain, first, second]] = result.workflowData as INodeExecutionData[][];
+		const second = await deliver(wait, failed('p3'));
+		expect(second.sent).toEqual([]);
+		expect(second.response).toEqual({ status: 200, body: { received: 'p3', waitingFor: 1 } });
+
+		const last = await deliver(wait, done('p2', 5));
+		expect(last.sent).toEqual([]);
+		expect(last.response.status).toBeUndefined();
+		expect(last.result.webhookResponse).toEqual({ received: 'p2', resumed: true });
+		const [[plain, one, two, three]] = last.result.workflowData as INodeExecutionData[][];
 		expect(plain).toEqual({ json: { error: 'Bad URL' }, pairedItem: { item: 0 } });
-		expect(first).toMatchObject({
+		expect(one).toMatchObject({
 			json: { total: 4, mode: 'data', itemIndex: 1 },
 			pairedItem: { item: 1 },
 		});
-		expect(Object.keys(first.binary ?? {})).toEqual(['data', 'report']);
-		expect(second).toEqual({
+		expect(Object.keys(one.binary ?? {})).toEqual(['data', 'report']);
+		expect(two.json).toEqual({ total: 5, mode: 'data', itemIndex: 2 });
+		expect(three).toEqual({
 			json: {
-				error: 'VLM Run could not finish prediction p2',
+				error: 'VLM Run could not finish prediction p3',
 				details: expect.stringContaining('Unreadable file'),
 			},
-			pairedItem: { item: 2 },
+			pairedItem: { item: 3 },
 		});
 	});
 
-	it('fetches a trimmed callback payload again', async () => {
-		const { result, sent } = await callback(
+	it('resumes exactly once when the two last callbacks race, and answers every other delivery 200', async () => {
+		const wait = await waitingRun(['p1', 'p2']);
+		const api = list({ id: 'p1', status: 'running' }, { id: 'p2', status: 'running' });
+		const racing = await Promise.all([
+			deliver(wait, done('p1'), { api }),
+			deliver(wait, done('p2'), { api }),
+			deliver(wait, done('p2'), { api }),
+		]);
+		const resumed = racing.filter(({ result }) => result.workflowData !== undefined);
+		expect(resumed).toHaveLength(1);
+		const others = racing.filter(({ result }) => result.workflowData === undefined);
+		expect(others.map(({ response }) => response.status)).toEqual([200, 200]);
+		// A repeat after the resume (while n8n still lets it through) is acknowledged, not resumed.
+		const repeat = await deliver(wait, done('p1'));
+		expect(repeat.result.workflowData).toBeUndefined();
+		expect(repeat.response).toEqual({ status: 200, body: { received: 'p1', resumed: true } });
+		expect(racing.flatMap(({ sent }) => sent)).toEqual(['GET /predictions']);
+	});
+
+	it('counts a job whose callback n8n turned away before the wait, from the list', async () => {
+		const wait = await waitingRun(['p1', 'p2']);
+		const { result, sent } = await deliver(wait, done('p2', 2), {
+			api: list(done('p2', 2), done('p1', 1)),
+		});
+		expect(sent).toEqual(['GET /predictions']);
+		expect(
+			(result.workflowData as INodeExecutionData[][])[0].map((item) => item.json.total),
+		).toEqual([undefined, 1, 2]);
+	});
+
+	it('fetches a delivery that came without the result again', async () => {
+		const wait = await waitingRun(['p1']);
+		const { result, sent } = await deliver(
+			wait,
 			{ id: 'p1', status: 'completed' },
-			{ jobIds: ['p1'], api: { 'GET /predictions/p1': { statusCode: 200, body: done('p1', 9) } } },
+			{ api: { 'GET /predictions/p1': { statusCode: 200, body: done('p1', 9) }, ...list() } },
 		);
+		// Its own job was the only one: nothing else to learn.
 		expect(sent).toEqual(['GET /predictions/p1']);
 		expect((result.workflowData as INodeExecutionData[][])[0][1].json).toEqual({
 			total: 9,
@@ -224,11 +292,18 @@ describe('Wait for Callback: webhook()', () => {
 		});
 	});
 
-	it('answers 503 (so VLM Run delivers again) when the other jobs cannot be read', async () => {
-		const { result, response } = await callback(done('p1'), {
-			api: { 'GET /predictions/p2': { statusCode: 401 } },
+	it('answers 503 (so VLM Run delivers again) while the other jobs cannot be read, and keeps what it learnt', async () => {
+		const wait = await waitingRun(['p1', 'p2']);
+		const refused = await deliver(wait, done('p1'), {
+			api: { 'GET /predictions': { statusCode: 401 } },
 		});
-		expect(result.workflowData).toBeUndefined();
-		expect(response.status).toBe(503);
+		expect(refused.result.workflowData).toBeUndefined();
+		expect(refused.response.status).toBe(503);
+		const last = await deliver(wait, done('p2'), {
+			api: list({ id: 'p1', status: 'running' }, { id: 'p2', status: 'running' }),
+		});
+		// p1 was kept from the refused delivery, p2 is this one: nothing left to read.
+		expect(last.sent).toEqual([]);
+		expect(last.result.webhookResponse).toEqual({ received: 'p2', resumed: true });
 	});
 });

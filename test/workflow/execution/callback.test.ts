@@ -112,7 +112,7 @@ describe('Execution → Run: Wait for Callback', () => {
 		const [first, second] = waiting.items.map((item) => String(item.json.id));
 
 		const early = await callBack(waiting, second);
-		expect(early.status).toBe(202);
+		expect(early.status).toBe(200);
 		expect(early.items).toBeUndefined();
 
 		const last = await callBack(waiting, first);
