@@ -143,6 +143,8 @@ export function operationContext(setup: OperationSetup) {
 		getInputData: () => items,
 		continueOnFail: () => setup.continueOnFail === true,
 		getNodeParameter,
+		// Not run from a streaming Chat Trigger: the Chat node asks for the whole answer at once.
+		isStreaming: () => false,
 		getCredentials: async () => ({ apiKey: 'secret-key-123', baseUrl: BASE_URL }),
 		getExecutionCancelSignal: () => undefined,
 		logger: { debug: () => undefined, warn: () => undefined },
