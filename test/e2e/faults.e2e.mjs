@@ -3,9 +3,12 @@
 // seeded fault mix (set over its HTTP control API) answers 10 % of calls with 429, 5 % of reads with
 // 503, resets 2 % of reads, fails 1 % of jobs and sends one malformed body. With continue on fail:
 // 40 outputs in order, paired, one job per file. Without: one clear node error. Neither run prints an
-// unhandled rejection or a TypeError. Run through test/e2e/run.mjs.
+// unhandled rejection or a TypeError. Then real mail: one item carrying two PDFs, a PNG, an empty
+// part and a .txt (files read from disk and aggregated into one item by n8n's own nodes) through
+// Extract under stop, continue (regular output) and continue (error output); Submit Only's output
+// shape; and a 404 that names the unknown domain. Run through test/e2e/run.mjs.
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -17,8 +20,10 @@ import {
 	executeWorkflow,
 	importCredentials,
 	importWorkflows,
+	nodeOutput,
 	packageLoadErrors,
 	startEmulator,
+	workflowNode,
 } from './n8n.mjs';
 
 const REQUEST_NODE = `${PACKAGE.name}.vlmRunRequest`;
@@ -87,6 +92,80 @@ function workflow(name, dir, credential, onError) {
 	};
 }
 
+const MAIL_FILES = {
+	'invoice-1.pdf': 'invoice-1.pdf',
+	'invoice-2.pdf': 'invoice-2.pdf',
+	'receipt.png': 'receipt.png',
+};
+const UNUSABLE = [
+	/^"empty\.pdf" \(binary field "data(_\d)?", application\/pdf, 0 bytes\): it is empty$/,
+	/^"notes\.txt" \(binary field "data(_\d)?", text\/plain, 14 bytes\): VLM Run does not read this file type$/,
+];
+
+async function writeMail(dir) {
+	for (const [name, fixture] of Object.entries(MAIL_FILES)) {
+		await writeFile(join(dir, name), await readFile(join(REPO_ROOT, 'test', 'fixtures', fixture)));
+	}
+	await writeFile(join(dir, 'empty.pdf'), Buffer.alloc(0));
+	await writeFile(join(dir, 'notes.txt'), 'Call me back.\n');
+}
+
+/** Start → Read Files → Aggregate (one item, every file a binary field) → Extract, plus side branches. */
+function mailWorkflow(name, dir, credential, onError, extraBranches = []) {
+	const vlm = { vlmRunApi: { id: credential.id, name: credential.name } };
+	const start = workflowNode('Start', 'n8n-nodes-base.manualTrigger');
+	const read = workflowNode(
+		'Read Mail',
+		'n8n-nodes-base.readWriteFile',
+		{ operation: 'read', fileSelector: `${dir}/*`, options: {} },
+		{ typeVersion: 1.1 },
+	);
+	const aggregate = workflowNode('One Email', 'n8n-nodes-base.aggregate', {
+		aggregate: 'aggregateAllItemData',
+		destinationFieldName: 'files',
+		options: { includeBinaries: true },
+	});
+	const extract = workflowNode(
+		'Extract',
+		REQUEST_NODE,
+		{
+			resource: 'prediction',
+			operation: 'extract',
+			binarySelection: 'all',
+			domain: { __rl: true, mode: 'id', value: 'document.invoice' },
+		},
+		{ credentials: vlm, ...(onError ? { onError } : {}) },
+	);
+	const branches = extraBranches.map(([branch, parameters, extra]) =>
+		workflowNode(branch, REQUEST_NODE, parameters, { credentials: vlm, ...extra }),
+	);
+	return {
+		name,
+		nodes: [start, read, aggregate, extract, ...branches],
+		connections: {
+			Start: {
+				main: [
+					[
+						{ node: 'Read Mail', type: 'main', index: 0 },
+						...branches.map((node) => ({ node: node.name, type: 'main', index: 0 })),
+					],
+				],
+			},
+			'Read Mail': { main: [[{ node: 'One Email', type: 'main', index: 0 }]] },
+			'One Email': { main: [[{ node: 'Extract', type: 'main', index: 0 }]] },
+		},
+	};
+}
+
+const urlExtract = (parameters) => ({
+	resource: 'prediction',
+	operation: 'extract',
+	inputSource: 'url',
+	urls: 'https://files.example.com/invoice.pdf',
+	domain: { __rl: true, mode: 'id', value: 'document.invoice' },
+	...parameters,
+});
+
 describe('faults', { timeout: 300_000 }, () => {
 	let emulator;
 	let n8n;
@@ -114,9 +193,22 @@ describe('faults', { timeout: 300_000 }, () => {
 		await importCredentials(n8n, [
 			{ ...credential, data: { apiKey: emulator.apiKey, baseUrl: emulator.baseUrl } },
 		]);
+		const mail = join(dir, 'mail');
+		await mkdir(mail);
+		await writeMail(mail);
 		ids = await importWorkflows(n8n, [
 			workflow('faults: continue on fail', dir, credential, 'continueRegularOutput'),
 			workflow('faults: stop on fail', dir, credential, undefined),
+			mailWorkflow('faults: mail, stop on error', mail, credential, undefined),
+			mailWorkflow('faults: mail, continue', mail, credential, 'continueRegularOutput'),
+			mailWorkflow('faults: mail, error output', mail, credential, 'continueErrorOutput', [
+				['Submit Only', urlExtract({ completion: 'submitOnly' }), {}],
+				[
+					'Unknown Domain',
+					urlExtract({ domain: { __rl: true, mode: 'id', value: 'document.nope' } }),
+					{ onError: 'continueRegularOutput' },
+				],
+			]),
 		]);
 	});
 
@@ -126,6 +218,7 @@ describe('faults', { timeout: 300_000 }, () => {
 	});
 
 	async function runUnderFaults(id, seed) {
+		const existing = new Set((await predictions()).map((job) => job.id));
 		await control('POST', 'config', {
 			faultMix: {
 				seed,
@@ -142,14 +235,26 @@ describe('faults', { timeout: 300_000 }, () => {
 		try {
 			const result = await executeWorkflow(n8n, id, { timeoutMs: 240_000 });
 			const after = await control('GET', 'stats');
+			const requests = await control('GET', 'requests');
+			await control('POST', 'config', { faultMix: null });
 			return {
 				result,
 				created: after.predictions - before.predictions,
-				requests: await control('GET', 'requests'),
+				createdJobs: (await predictions()).filter((job) => !existing.has(job.id)),
+				requests,
 			};
 		} finally {
 			await control('POST', 'config', { faultMix: null });
 		}
+	}
+
+	/** Every prediction on the emulator (read without faults, outside the request log's window). */
+	async function predictions() {
+		const response = await fetch(`${emulator.baseUrl}/predictions?limit=1000`, {
+			headers: { Authorization: `Bearer ${emulator.apiKey}` },
+		});
+		assert.equal(response.status, 200);
+		return await response.json();
 	}
 
 	test('with continue on fail: one output per file, in order and paired, one job per file', async () => {
@@ -200,22 +305,113 @@ describe('faults', { timeout: 300_000 }, () => {
 	});
 
 	test('without continue on fail: one clear node error naming the file, and no job twice', async () => {
-		const { result, created, requests } = await runUnderFaults(ids[1], 12);
+		const { result, created, createdJobs, requests } = await runUnderFaults(ids[1], 12);
 		assert.equal(result.code, 1, 'the run fails');
 		assert.doesNotMatch(result.stdout + result.stderr, PROGRAMMING_ERRORS);
 		const error = result.run.data.resultData.error;
 		assert.equal(error.node?.name, 'Extract');
 		assert.match(error.message, /^VLM Run could not finish prediction [0-9a-f-]{36}$/);
+		// Followed by the jobs of other files that were still running or had completed (shared/stop.ts).
 		assert.match(
 			error.description,
-			/^VLM Run said: .+ Check the input file and parameters; the prediction ID is [0-9a-f-]{36}\.$/,
+			/^VLM Run said: .+ Check the input file and parameters; the prediction ID is [0-9a-f-]{36}\.( Jobs this node had created that are still running on VLM Run \(they finish and are billed\): .+\.)?( \d+ jobs? of this run had already completed; Get Many lists them\.)?$/,
 		);
 		const polled = new Set(
 			requests
 				.filter((r) => r.method === 'GET' && r.path.startsWith('/predictions/'))
 				.map((r) => r.path.split('/').pop()),
 		);
-		assert.equal(polled.size, created, 'each created job polled, none created twice');
+		// A failure stops all further work (no more polls), so each created job was polled, or is
+		// named in the error, or counted there ("and N more", "N … had already completed").
+		assert.equal(createdJobs.length, created, 'the listing shows every job the run created');
 		assert.ok(created <= FILES);
+		const named = new Set(error.description.match(UUID));
+		const unfollowed = createdJobs.filter((job) => !polled.has(job.id) && !named.has(job.id));
+		const count = (pattern) => Number(pattern.exec(error.description)?.[1] ?? 0);
+		assert.ok(
+			unfollowed.length <=
+				count(/ and (\d+) more\./) + count(/(\d+) jobs? of this run had already completed/),
+			`${unfollowed.length} created jobs neither followed nor accounted for in the error`,
+		);
+	});
+
+	async function runMail(id) {
+		await control('DELETE', 'requests');
+		const result = await executeWorkflow(n8n, id, { timeoutMs: 120_000 });
+		assert.doesNotMatch(result.stdout + result.stderr, PROGRAMMING_ERRORS);
+		const requests = (await control('GET', 'requests')).filter((r) => r.base);
+		const count = (method, path) =>
+			requests.filter((r) => r.method === method && r.path === path).length;
+		return { result, requests, count };
+	}
+
+	const assertUnusable = (messages) => {
+		assert.equal(messages.length, 2, messages.join(' | '));
+		for (const pattern of UNUSABLE) {
+			assert.ok(
+				messages.some((message) =>
+					pattern.test(message.replace(/^The file /, '').replace(' cannot be sent to VLM Run', '')),
+				),
+				`${pattern} in ${messages.join(' | ')}`,
+			);
+		}
+	};
+
+	test('mail, stop on error: one error names both unusable files, nothing is sent', async () => {
+		const { result, requests } = await runMail(ids[2]);
+		assert.equal(result.code, 1, 'the run fails');
+		const error = result.run.data.resultData.error;
+		assert.equal(error.node?.name, 'Extract');
+		assert.match(error.message, /^2 files cannot be sent to VLM Run: /);
+		assertUnusable(error.message.replace(/^2 files cannot be sent to VLM Run: /, '').split('; '));
+		assert.deepEqual(requests, []);
+	});
+
+	test('mail, continue (regular output): three results and two error items, the good files sent', async () => {
+		const { result, count } = await runMail(ids[3]);
+		assert.equal(result.code, 0, result.error);
+		const items = nodeOutput(result.run, 'Extract');
+		const results = items.filter((json) => json.error === undefined);
+		assert.deepEqual(
+			results.map((json) => json.vlmrun.fileName).sort(),
+			Object.keys(MAIL_FILES).sort(),
+		);
+		assert.ok(results.every((json) => json.vlmrun.status === 'completed'));
+		assertUnusable(
+			items
+				.filter((json) => json.error !== undefined)
+				.map((json) =>
+					json.error.replace(/^The file /, '').replace(' cannot be sent to VLM Run', ''),
+				),
+		);
+		assert.equal(count('POST', '/files'), 2);
+		assert.equal(count('POST', '/document/generate'), 2);
+		assert.equal(count('POST', '/image/generate'), 1);
+	});
+
+	test('mail, continue (error output): results on the success output, unusable files on the error output; Submit Only and a 404 in the same run', async () => {
+		const { result, count } = await runMail(ids[4]);
+		assert.equal(result.code, 0, result.error);
+		const good = nodeOutput(result.run, 'Extract');
+		const bad = nodeOutput(result.run, 'Extract', { output: 1 });
+		assert.equal(good.length, 3);
+		assert.ok(good.every((json) => json.vlmrun.status === 'completed'));
+		assertUnusable(
+			bad.map((json) =>
+				json.error.replace(/^The file /, '').replace(' cannot be sent to VLM Run', ''),
+			),
+		);
+		assert.equal(count('POST', '/document/generate'), 2 + 2);
+
+		// Submit Only: the pending prediction with the same vlmrun summary as Wait for Result.
+		const [submitted] = nodeOutput(result.run, 'Submit Only');
+		assert.equal(submitted.status, 'pending');
+		assert.equal(submitted.vlmrun.predictionId, submitted.id);
+		assert.equal(submitted.vlmrun.status, 'pending');
+		assert.equal(submitted.vlmrun.domain, 'document.invoice');
+
+		const [unknown] = nodeOutput(result.run, 'Unknown Domain');
+		assert.equal(unknown.error, 'The domain "document.nope" was not found on VLM Run');
+		assert.match(unknown.details, /VLM Run said: Domain not found/);
 	});
 });

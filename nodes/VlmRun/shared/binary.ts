@@ -145,7 +145,8 @@ function fixFor(problems: string[]): string {
 		fixes.push(
 			`VLM Run accepts ${SUPPORTED_TYPES_TEXT}. Convert the file first, or set the Modality parameter if the MIME type is wrong.`,
 		);
-	return `${fixes.join(' ')} Remove the file from the item, ${SKIP_HINT}`;
+	const which = problems.length === 1 ? 'the file' : 'these files';
+	return `${fixes.join(' ')} Remove ${which} from the item, ${SKIP_HINT}`;
 }
 
 function unusableError(
