@@ -27,6 +27,14 @@ describe('Domain → Get Schema', () => {
 		expect(sent).toEqual([]);
 	});
 
+	test('a text that is not a domain name fails before any request, checked in code', async () => {
+		const { error, sent } = await failOperation(operations, {
+			parameters: { ...getSchema, domain: { __rl: true, mode: 'id', value: 'Invoice (scanned)' } },
+		});
+		expect(error.message).toBe('"Invoice (scanned)" is not a VLM Run domain name');
+		expect(sent).toEqual([]);
+	});
+
 	test('a domain VLM Run does not know is named in the error', async () => {
 		const { error } = await failOperation(operations, {
 			parameters: { ...getSchema, domain: { __rl: true, mode: 'id', value: 'document.nope' } },
