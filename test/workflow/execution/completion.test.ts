@@ -162,19 +162,37 @@ describe('Execution → Run: completion', () => {
 	});
 
 	it('never has more executions in flight than Max Concurrent Requests', async () => {
+		// Executions finish only when advanced, so what is in flight is decided here, not by timing.
+		env.emulator.configure({ jobMode: 'manual' });
 		const items = await Promise.all(Array.from({ length: 4 }, async () => await pdfItem()));
-		const started = Date.now();
-		const result = await run(
+		const pending = run(
 			env.credentials(),
-			runParams({ options: { maxConcurrency: 2 } }),
+			runParams({ timeout: 60, options: { maxConcurrency: 2 } }),
 			items,
 		);
-		expect(result.items).toHaveLength(4);
-		// Each execution holds its slot while it is polled (about 1 s), so four take two rounds.
-		const submits = env.emulator
-			.requests({ method: 'POST', path: '/agent/execute' })
-			.map((call) => call.at);
-		expect(submits.filter((at) => at < submits[0] + 500)).toHaveLength(2);
-		expect(Date.now() - started).toBeGreaterThanOrEqual(2000);
+		const submits = () => env.emulator.requests({ method: 'POST', path: '/agent/execute' });
+		const polledIds = () => [
+			...new Set(executionPolls().map((call) => call.path.split('/').pop())),
+		];
+		const until = async (done: () => boolean) => {
+			for (let attempt = 0; attempt < 200 && !done(); attempt++) {
+				await new Promise((resolve) => setTimeout(resolve, 50));
+			}
+			expect(done()).toBe(true);
+		};
+
+		await until(() => polledIds().length === 2);
+		expect(submits()).toHaveLength(2);
+		await env.emulator.advanceJob(polledIds()[0] as string, 'completed');
+		await until(() => polledIds().length === 3);
+		expect(submits()).toHaveLength(3);
+		for (const id of polledIds().slice(1)) await env.emulator.advanceJob(id as string, 'completed');
+		await until(() => polledIds().length === 4);
+		expect(submits()).toHaveLength(4);
+		await env.emulator.advanceJob(polledIds()[3] as string, 'completed');
+
+		const result = await pending;
+		expect(result.status).toBe('success');
+		expect(result.items.map((item) => item.pairedItem)).toEqual(items.map((_, item) => ({ item })));
 	});
 });
