@@ -161,8 +161,8 @@ export async function waitForNewExecution(
 
 /**
  * Waits for the execution with this id to reach one of `statuses` (and, with `ranNode`, to hold
- * that node's output: n8n can mark an execution waiting a moment before it stores the run data);
- * returns it with its data.
+ * a run of that node: n8n stores an execution's status and its data separately, so for a moment
+ * the status can be new and the data old); returns it with its data.
  */
 export async function waitForExecution(
 	server,
@@ -173,7 +173,7 @@ export async function waitForExecution(
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
 		const execution = await server.api('GET', `/executions/${id}?includeData=true`);
-		const ran = !ranNode || execution.data?.resultData?.runData?.[ranNode];
+		const ran = !ranNode || execution.data?.resultData?.runData?.[ranNode]?.length > 0;
 		if (statuses.includes(execution.status) && ran) return execution;
 		if (Date.now() > deadline) {
 			throw new Error(
@@ -299,6 +299,7 @@ export async function runDocumentPackage({ server, timeoutMs = 90_000 }) {
 	const waiting = await waitForExecution(server, executionId, ['waiting', ...FINISHED], {
 		timeoutMs,
 		what: 'Document package',
+		ranNode: 'Check the package',
 	});
 	if (waiting.status !== 'waiting') assertSucceeded(waiting, 'Document package');
 	const result = nodeOutput(waiting, 'Check the package');
@@ -354,6 +355,22 @@ export async function readChunks(response) {
 		.split('\n')
 		.filter((line) => line.trim())
 		.map((line) => JSON.parse(line));
+}
+
+/**
+ * The answer `nodeName` streamed: the contents of its item chunks, which must come between its
+ * begin and end chunks.
+ * @returns {Promise<{ pieces: string[], text: string }>}
+ */
+export async function streamedAnswer(response, nodeName = 'VLM Run Chat') {
+	const chunks = await readChunks(response);
+	const own = chunks.filter((chunk) => chunk.metadata?.nodeName === nodeName);
+	check(
+		own[0]?.type === 'begin' && own.at(-1)?.type === 'end',
+		`${nodeName} did not stream between begin and end: ${JSON.stringify(chunks)}`,
+	);
+	const pieces = own.filter((chunk) => chunk.type === 'item').map((chunk) => chunk.content);
+	return { pieces, text: pieces.join('') };
 }
 
 /**

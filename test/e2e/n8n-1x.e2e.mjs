@@ -8,22 +8,25 @@
 // Secret is the only check on a callback), and its public API leaves waiting executions out of the
 // executions list, so a waiting execution is found by the id in its resume URL.
 import assert from 'node:assert/strict';
-import { createHmac, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { readChunks, waitForExecution } from './examples.mjs';
+import { streamedAnswer, waitForExecution } from './examples.mjs';
 import {
 	PACKAGE,
 	REPO_ROOT,
 	chainWorkflow,
+	hostedChatWorkflow,
 	createN8n,
 	importCredentials,
 	importWorkflows,
 	newId,
 	nodeOutput,
 	packageLoadErrors,
+	postDelivery,
+	postForgedDelivery,
 	publishWorkflow,
 	sleep,
 	startEmulator,
@@ -195,32 +198,11 @@ describe(`${N8N}`, { timeout: 600_000 }, () => {
 				],
 				connections: {},
 			},
-			chat: {
-				name: '1.x: hosted chat',
-				nodes: [
-					node(
-						'When chat message received',
-						'@n8n/n8n-nodes-langchain.chatTrigger',
-						{
-							public: true,
-							mode: 'hostedChat',
-							options: { allowFileUploads: true, responseMode: 'streaming' },
-						},
-						{ typeVersion: 1.4, webhookId: CHAT_WEBHOOK_ID },
-					),
-					node(
-						'VLM Run Chat',
-						`${PACKAGE.name}.vlmRunChat`,
-						{ resource: 'chat', operation: 'message' },
-						{ credentials },
-					),
-				],
-				connections: {
-					'When chat message received': {
-						main: [[{ node: 'VLM Run Chat', type: 'main', index: 0 }]],
-					},
-				},
-			},
+			chat: hostedChatWorkflow('1.x: hosted chat', {
+				webhookId: CHAT_WEBHOOK_ID,
+				credentials,
+				allowFileUploads: true,
+			}),
 		};
 		const imported = await importWorkflows(n8n, Object.values(workflows));
 		for (const [index, key] of Object.keys(workflows).entries()) ids[key] = imported[index];
@@ -304,14 +286,10 @@ describe(`${N8N}`, { timeout: 600_000 }, () => {
 			headers: { accept: 'text/plain' },
 		});
 		assert.equal(res.status, 200);
-		const chunks = await readChunks(res);
-		const own = chunks.filter((chunk) => chunk.metadata?.nodeName === 'VLM Run Chat');
-		assert.equal(own[0]?.type, 'begin', JSON.stringify(chunks));
-		assert.equal(own.at(-1)?.type, 'end');
-		const pieces = own.filter((chunk) => chunk.type === 'item');
+		const { pieces, text } = await streamedAnswer(res);
 		assert.ok(pieces.length > 1, 'the answer arrived in several pieces');
 		assert.equal(
-			pieces.map((chunk) => chunk.content).join(''),
+			text,
 			'You said: "What is the total?". Files: 1 (image_url). Turn 1 of this session.',
 		);
 		const [request] = emulator.requests({ method: 'POST', path: '/openai/chat/completions' });
@@ -338,19 +316,9 @@ describe(`${N8N}`, { timeout: 600_000 }, () => {
 			const [item] = nodeOutput(list, 'On Result');
 			assert.deepEqual(item, JSON.parse(delivered.body), 'the item is the delivered prediction');
 
-			const body = JSON.stringify({ id: `forged-${newId()}`, status: 'completed' });
-			const wrongKey = createHmac('sha256', 'not-the-secret').update(body).digest('hex');
-			const forged = await fetch(triggerUrl, {
-				method: 'POST',
-				headers: { 'content-type': 'application/json', 'x-vlmrun-signature': `sha256=${wrongKey}` },
-				body,
-			});
+			const forged = await postForgedDelivery(triggerUrl);
 			assert.equal(forged.status, 401);
-			const repeated = await fetch(triggerUrl, {
-				method: 'POST',
-				headers: { 'content-type': 'application/json', 'x-vlmrun-signature': delivered.signature },
-				body: delivered.body,
-			});
+			const repeated = await postDelivery(triggerUrl, delivered.body, delivered.signature);
 			assert.equal(repeated.status, 200);
 			await sleep(1000);
 			const runs = await server.api('GET', `/executions?workflowId=${ids.trigger}&limit=10`);
@@ -377,11 +345,10 @@ describe(`${N8N}`, { timeout: 600_000 }, () => {
 			const [pending] = nodeOutput(waiting, 'Extract');
 			assert.equal(pending.status, 'pending');
 
-			const forged = await fetch(sent.body.callback_url, {
-				method: 'POST',
-				headers: { 'content-type': 'application/json' },
-				body: JSON.stringify({ id: pending.id, status: 'completed', response: { total: 0 } }),
-			});
+			const forged = await postDelivery(
+				sent.body.callback_url,
+				JSON.stringify({ id: pending.id, status: 'completed', response: { total: 0 } }),
+			);
 			assert.equal(forged.status, 401);
 			assert.equal((await execution(executionId)).status, 'waiting');
 

@@ -9,7 +9,7 @@
 // 127.0.0.1. Secrets handed to these helpers (API keys, passwords) are replaced by *** in every
 // text they return or throw, so suites can print outputs freely.
 import { spawn, spawnSync } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -452,6 +452,50 @@ export function webhookNode(path, { respond = false } = {}) {
 		},
 		{ typeVersion: 2, webhookId: newId() },
 	);
+}
+
+/**
+ * n8n's hosted chat (a public Chat Trigger 1.4 answering in streaming mode) answered by the VLM Run
+ * Chat node with `credentials`.
+ */
+export function hostedChatWorkflow(name, { webhookId, credentials, allowFileUploads = false }) {
+	return chainWorkflow(name, [
+		workflowNode(
+			'When chat message received',
+			'@n8n/n8n-nodes-langchain.chatTrigger',
+			{
+				public: true,
+				mode: 'hostedChat',
+				options: { ...(allowFileUploads ? { allowFileUploads } : {}), responseMode: 'streaming' },
+			},
+			{ typeVersion: 1.4, webhookId },
+		),
+		workflowNode(
+			'VLM Run Chat',
+			`${PACKAGE.name}.vlmRunChat`,
+			{ resource: 'chat', operation: 'message' },
+			{ credentials },
+		),
+	]);
+}
+
+/** Posts a VLM Run webhook delivery (JSON text `body`, signature header) the way VLM Run does. */
+export async function postDelivery(url, body, signature) {
+	return await fetch(url, {
+		method: 'POST',
+		headers: {
+			'content-type': 'application/json',
+			...(signature ? { 'x-vlmrun-signature': signature } : {}),
+		},
+		body,
+	});
+}
+
+/** Posts a delivery of an invented prediction, signed with a key other than the credential's. */
+export async function postForgedDelivery(url) {
+	const body = JSON.stringify({ id: `forged-${newId()}`, status: 'completed' });
+	const digest = createHmac('sha256', 'not-the-secret').update(body).digest('hex');
+	return await postDelivery(url, body, `sha256=${digest}`);
 }
 
 /**
