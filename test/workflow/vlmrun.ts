@@ -83,3 +83,13 @@ export function vlmNode(
 export function apiCalls(emulator: Emulator, method?: string, path?: string | RegExp) {
 	return emulator.requests({ method, path });
 }
+
+/** Makes VLM Run refuse every artifact download (403 with its detail), as a storage outage would. */
+export function refuseArtifactDownloads(emulator: Emulator): void {
+	emulator.injectFault({
+		method: 'GET',
+		path: '/artifacts',
+		status: 403,
+		body: { detail: 'Artifact storage denied access' },
+	});
+}

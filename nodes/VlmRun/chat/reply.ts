@@ -1,7 +1,12 @@
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { collectArtifactRefs, downloadArtifacts, summarizeArtifacts } from '../shared/artifacts';
+import {
+	artifactFailureNote,
+	collectArtifactRefs,
+	downloadArtifacts,
+	summarizeArtifacts,
+} from '../shared/artifacts';
 import type { ByteStream } from '../shared/stream';
 import { CompletionAssembler, SseDecoder } from './sse';
 
@@ -115,12 +120,17 @@ export async function replyItem(
 			? await downloadArtifacts(ctx, refs, { sessionId }, itemIndex)
 			: { binary: {}, failures: {} };
 	const binary = downloaded.binary;
+	const artifactError = artifactFailureNote(
+		`Chat session ${String(sessionId)} answered`,
+		downloaded,
+	);
 	const item: INodeExecutionData = {
 		json: {
 			...answer,
 			sessionId,
 			usage: usageOf(completion.usage),
 			artifacts: summarizeArtifacts(refs, downloaded),
+			...(artifactError ? { artifactError } : {}),
 			...(options.skippedFiles?.length ? { skippedFiles: options.skippedFiles } : {}),
 			...(options.includeCompletion ? { completion } : {}),
 		} as IDataObject,

@@ -6,6 +6,7 @@ import type {
 } from 'n8n-workflow';
 
 import {
+	artifactFailureNote,
 	collectArtifactRefs,
 	downloadArtifacts,
 	summarizeArtifacts,
@@ -77,7 +78,8 @@ export async function executionItem(
 			? await downloadArtifacts(ctx, refs, { executionId: String(execution.id) }, i)
 			: undefined;
 	const binary = downloaded?.binary;
-	const failed = Object.keys(downloaded?.failures ?? {});
+	const artifactError =
+		downloaded && artifactFailureNote(`Execution ${String(execution.id)} completed`, downloaded);
 	const usage = (execution.usage ?? {}) as IDataObject;
 	const vlmrun: IDataObject = {
 		executionId: execution.id,
@@ -89,11 +91,7 @@ export async function executionItem(
 		...(options.inputs ? { inputs: options.inputs } : {}),
 		...(options.skippedFiles ? { skippedFiles: options.skippedFiles } : {}),
 		artifacts: summarizeArtifacts(refs, downloaded),
-		...(failed.length
-			? {
-					artifactError: `Execution ${String(execution.id)} completed, but ${failed.length} of its artifacts could not be downloaded (${failed.join(', ')}); its result is kept. Get them later with Artifact → Get.`,
-				}
-			: {}),
+		...(artifactError ? { artifactError } : {}),
 	};
 	const response = execution.response;
 	let json: IDataObject;

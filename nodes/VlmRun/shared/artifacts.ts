@@ -166,6 +166,16 @@ export async function downloadArtifacts(
 	return downloaded;
 }
 
+/** Says which artifacts of a job that is already paid for could not be downloaded, naming the job. */
+export function artifactFailureNote(
+	job: string,
+	{ failures }: DownloadedArtifacts,
+): string | undefined {
+	const refs = Object.keys(failures);
+	if (refs.length === 0) return undefined;
+	return `${job}, but ${refs.length} of its artifacts could not be downloaded (${refs.join(', ')}); its result is kept. Get them later with Artifact → Get.`;
+}
+
 /** One line per ref for the output JSON, saying whether and where each artifact was downloaded. */
 export function summarizeArtifacts(
 	refs: string[],

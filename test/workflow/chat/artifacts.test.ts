@@ -1,4 +1,5 @@
 import { readBinary } from '../harness';
+import { refuseArtifactDownloads } from '../vlmrun';
 import { chatTriggerItem, useChat } from './chat';
 
 const chat = useChat();
@@ -20,6 +21,29 @@ describe('Artifacts', () => {
 		expect(binary).toMatchObject({ mimeType: 'image/png', fileName: `${ref}.png` });
 		const bytes = await readBinary(result.items[0], ref);
 		expect(bytes.subarray(1, 4).toString('latin1')).toBe('PNG');
+	});
+
+	it('a download VLM Run refuses keeps the answer, with the reason per artifact and the session named', async () => {
+		refuseArtifactDownloads(chat.emulator);
+		const result = await chat.run({}, [chatTriggerItem('Generate an image of a cat', SESSION)]);
+
+		expect(result.status).toBe('success');
+		const json = result.items[0].json;
+		const ref = /img_[0-9a-f]{6}/.exec(String(json.text))?.[0] as string;
+		expect(json.artifacts).toEqual([
+			{
+				ref,
+				downloaded: false,
+				binaryProperty: null,
+				fileName: null,
+				mimeType: null,
+				error: expect.stringContaining('VLM Run said: Artifact storage denied access'),
+			},
+		]);
+		expect(json.artifactError).toBe(
+			`Chat session ${SESSION} answered, but 1 of its artifacts could not be downloaded (${ref}); its result is kept. Get them later with Artifact → Get.`,
+		);
+		expect(result.items[0].binary).toBeUndefined();
 	});
 
 	it('only lists the refs when Download Artifacts is off', async () => {

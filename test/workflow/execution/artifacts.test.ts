@@ -1,7 +1,7 @@
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { readBinary } from '../harness';
-import { useEmulator } from '../vlmrun';
+import { refuseArtifactDownloads, useEmulator } from '../vlmrun';
 import { run, runParams, vlmrunOf } from './execution';
 
 const env = useEmulator();
@@ -101,12 +101,7 @@ describe('Execution → Run: artifacts', () => {
 	});
 
 	it('a download VLM Run refuses after the execution completed keeps the result and names the execution', async () => {
-		env.emulator.injectFault({
-			method: 'GET',
-			path: '/artifacts',
-			status: 403,
-			body: { detail: 'Artifact storage denied access' },
-		});
+		refuseArtifactDownloads(env.emulator);
 		const result = await run(
 			env.credentials(),
 			runParams({ prompt: 'Draw an image.', binarySelection: 'none' }),
