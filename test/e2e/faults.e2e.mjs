@@ -79,7 +79,8 @@ function workflow(name, dir, credential, onError) {
 						mode: 'id',
 						value: `={{ $json.fileName === '${FAILING}' ? 'emulator.fail' : 'document.receipt' }}`,
 					},
-					options: { maxConcurrency: 20 },
+					// Batch jobs and polls, so that the faults on reads hit status requests.
+					options: { maxConcurrency: 20, synchronous: false },
 				},
 				credentials: { vlmRunApi: { id: credential.id, name: credential.name } },
 				...(onError ? { onError } : {}),

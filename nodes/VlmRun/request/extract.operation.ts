@@ -7,7 +7,6 @@ import {
 	screenFiles,
 	selectBinaryFields,
 	toDataUrl,
-	uploadFile,
 	type BinarySelection,
 	type InputFile,
 	type SkippedFile,
@@ -26,7 +25,9 @@ import {
 	type FieldDefinition,
 } from '../shared/schema';
 import { readReviewRules, reviewRulesProperty } from '../shared/review';
-import { apiRequest } from '../shared/transport';
+import { uploadOnce } from '../shared/reuse';
+import { answersSynchronously, jobClass } from '../shared/syncLimits';
+import { apiRequest, type ApiCall } from '../shared/transport';
 import { extractProperties } from './extract.properties';
 import { reviewPrediction, type ExtractReview } from './extract.review';
 
@@ -51,6 +52,10 @@ interface ExtractPlan {
 	output: 'data' | 'full';
 	includeInputBinary: boolean;
 	review?: ExtractReview;
+	/** Reuse Uploaded Files: look big files up by hash before uploading them. */
+	reuseUploads: boolean;
+	/** Answer in One Request When Possible (Wait for Result only, see syncLimits.ts). */
+	synchronous: boolean;
 }
 
 // VLM Run needs a domain on every generate call; with only a custom schema these generic domains
@@ -185,11 +190,17 @@ async function prepare(this: IExecuteFunctions, i: number): Promise<ExtractPlan>
 		completion: readCompletion(this, i, 600),
 		output: options.output === 'full' ? 'full' : 'data',
 		includeInputBinary: options.includeInputBinary === true,
+		reuseUploads: options.reuseUploads !== false,
+		synchronous: options.synchronous !== false,
 		review: reviewRules && { rules: reviewRules, schema, partial: config.gql_stmt !== undefined },
 	};
 }
 
-async function fileInput(ctx: IExecuteFunctions, source: UsableSource): Promise<IDataObject> {
+async function fileInput(
+	ctx: IExecuteFunctions,
+	source: UsableSource,
+	reuseUploads: boolean,
+): Promise<IDataObject> {
 	const { file, url, modality } = source;
 	if (modality === 'image') {
 		if (url) return { images: [url] };
@@ -199,11 +210,11 @@ async function fileInput(ctx: IExecuteFunctions, source: UsableSource): Promise<
 				images: [await toDataUrl(ctx, image, imageMimeType(image.mimeType, image.fileName))],
 			};
 		}
-		const uploaded = await uploadFile(ctx, image);
+		const uploaded = await uploadOnce(ctx, image, reuseUploads);
 		return { images: [uploaded.public_url] };
 	}
 	if (url) return { url };
-	return { file_id: (await uploadFile(ctx, file as InputFile)).id };
+	return { file_id: (await uploadOnce(ctx, file as InputFile, reuseUploads)).id };
 }
 
 function sourceLabel(source: UsableSource): string {
@@ -266,20 +277,26 @@ async function extractOne(
 	const summary = sourceSummary(source, plan.skipped);
 	const domain =
 		plan.domainsByType[source.modality] ?? plan.domain ?? SCHEMA_ONLY_DOMAINS[source.modality];
+	const pageCount = (plan.config.page_indices as number[] | undefined)?.length;
+	const input = { modality: source.modality, file: source.file, pageCount };
+	const { completion, timeoutMs, callbackUrl } = plan.completion;
 	return await runJob(ctx, plan.completion, {
 		kind: 'prediction',
 		itemIndex: i,
+		jobClass: jobClass(input),
 		submit: async () => {
+			const waits = completion === 'waitForResult';
+			const synchronous = waits && plan.synchronous && (await answersSynchronously(ctx, input));
 			const body: IDataObject = {
-				...(await fileInput(ctx, source)),
+				...(await fileInput(ctx, source, plan.reuseUploads)),
 				model: 'vlm-1',
 				domain,
-				batch: true,
+				batch: !synchronous,
 				config: plan.config,
 				metadata: plan.metadata,
 			};
-			if (plan.completion.callbackUrl) body.callback_url = plan.completion.callbackUrl;
-			return (await apiRequest.call(ctx, {
+			if (callbackUrl) body.callback_url = callbackUrl;
+			const call: ApiCall = {
 				method: 'POST',
 				path: `/${source.modality}/generate`,
 				body,
@@ -289,7 +306,12 @@ async function extractOne(
 					domain: String(body.domain),
 					...(typeof body.file_id === 'string' ? { file: body.file_id } : {}),
 				},
-			})) as Job;
+				// Waiting out a rate limit is part of waiting for the result, up to the node's Timeout.
+				...(waits ? { deadline: Date.now() + timeoutMs } : {}),
+			};
+			if (body.batch) return (await apiRequest.call(ctx, call)) as Job;
+			// VLM Run holds a synchronous request until the model is done, up to the node's Timeout.
+			return await submitSynchronously(ctx, { ...call, timeoutMs: Math.max(timeoutMs, 1000) });
 		},
 		shape: async (prediction) => {
 			let item: INodeExecutionData = {
@@ -304,6 +326,26 @@ async function extractOne(
 		},
 		resumeShape: { output: plan.output, source: summary },
 	});
+}
+
+/**
+ * Sends a batch: false generate call. If VLM Run refuses to answer it synchronously (a 4xx asking
+ * for batch mode, so no job exists), it is sent once more as a batch job.
+ */
+async function submitSynchronously(ctx: IExecuteFunctions, call: ApiCall): Promise<Job> {
+	const sent = await apiRequest.call(ctx, call).then(
+		(job) => ({ job: job as Job }),
+		(error: Error & { httpCode?: string; description?: string }) => ({ error }),
+	);
+	if ('job' in sent) return sent.job;
+	const { httpCode, description } = sent.error;
+	const refused = ['400', '422'].includes(httpCode ?? '') && /\bbatch\b/i.test(description ?? '');
+	if (!refused) throw sent.error;
+	return (await apiRequest.call(ctx, {
+		...call,
+		timeoutMs: undefined,
+		body: { ...(call.body as IDataObject), batch: true },
+	})) as Job;
 }
 
 /** Wait for Callback builds the item of a finished prediction the same way as Wait for Result. */

@@ -89,6 +89,14 @@ export const extractProperties: INodeProperties[] = [
 				description: 'Whether VLM Run may use these files to improve its models',
 			},
 			{
+				displayName: 'Answer in One Request When Possible',
+				name: 'synchronous',
+				type: 'boolean',
+				default: true,
+				description:
+					'Whether Wait for Result asks VLM Run to answer images, documents of up to 8 pages and audio of up to about a minute within the request itself (one request per file) instead of creating a job and polling it. Turn off if a proxy between n8n and VLM Run cuts long requests short.',
+			},
+			{
 				displayName: 'Confidence Scores',
 				name: 'confidence',
 				type: 'boolean',
@@ -194,6 +202,14 @@ export const extractProperties: INodeProperties[] = [
 				default: '',
 				placeholder: 'e.g. 1-3,5',
 				description: 'Only these pages of a document (first page is 1)',
+			},
+			{
+				displayName: 'Reuse Uploaded Files',
+				name: 'reuseUploads',
+				type: 'boolean',
+				default: true,
+				description:
+					'Whether to look files of 1 MiB or more up by their MD5 hash first, and use the copy VLM Run already has instead of uploading them again',
 			},
 			{
 				displayName: 'Service Tier',

@@ -94,6 +94,8 @@ export interface JobSteps {
 	shape(job: Job): Promise<INodeExecutionData> | INodeExecutionData;
 	/** Wait for Callback: what the shaper needs on resume besides the job (see AwaitingJob.shape). */
 	resumeShape?: IDataObject;
+	/** Jobs of one class take similar times: polls learn where to look (see pollSchedule.ts). */
+	jobClass?: string;
 }
 
 /** Runs one job through its lifecycle; a failed or cancelled job throws, naming it. */
@@ -112,6 +114,7 @@ export async function runJob(
 			id: record.id,
 			timeoutMs: plan.timeoutMs,
 			itemIndex,
+			jobClass: steps.jobClass,
 			onStatus: (status) => (record.status = status),
 		});
 	}

@@ -56,7 +56,8 @@ function extract(extra: Partial<WorkflowNode> = {}, options = {}) {
 			resource: 'prediction',
 			operation: 'extract',
 			domain: { __rl: true, mode: 'id', value: 'document.receipt' },
-			options,
+			// Batch jobs, so that there are polls to cancel (an image is otherwise answered at once).
+			options: { synchronous: false, ...options },
 		},
 		extra,
 	);

@@ -42,9 +42,14 @@ describe('Extract from binary files', () => {
 		expect(body).toMatchObject({
 			model: 'vlm-1',
 			domain: 'document.invoice',
-			batch: true,
+			// A one-page PDF is answered within the request: upload and generate, no status poll.
+			batch: false,
 			metadata: { allow_training: false },
 		});
+		expect(env.emulator.requests().map((entry) => `${entry.method} ${entry.path}`)).toEqual([
+			'POST /files',
+			'POST /document/generate',
+		]);
 		expect(typeof body.file_id).toBe('string');
 		expect(body.url).toBeUndefined();
 		expect(generate.headers['x-client-id']).toMatch(/^n8n-nodes-vlmrun\//);
@@ -61,11 +66,7 @@ describe('Extract from binary files', () => {
 			binaryProperty: 'data',
 			modality: 'document',
 		});
-		expect((json.vlmrun as IDataObject).predictionId).toBe(
-			(env.emulator.requests({ method: 'GET', path: /^\/predictions\// }).at(-1)?.path ?? '')
-				.split('/')
-				.pop(),
-		);
+		expect((json.vlmrun as IDataObject).predictionId).toMatch(/^[0-9a-f-]{36}$/);
 		expect(result.items[0].pairedItem).toEqual({ item: 0 });
 	});
 
