@@ -148,6 +148,25 @@ describe('execution', { timeout: 300_000 }, () => {
 				nodes.some((node) => node.name === `${EXECUTION_NODE}Tool`),
 				'usableAsTool gives a tool variant',
 			);
+			// The completion modes each variant shows (n8n's @tool rule): a tool cannot pause the
+			// execution, so it is never offered Wait for Callback.
+			const modes = (name, asTool) => {
+				const node = nodes.find((candidate) => candidate.name === name);
+				return node.properties
+					.filter(
+						(property) =>
+							property.name === 'completion' &&
+							property.displayOptions?.show?.operation?.includes('run') &&
+							(property.displayOptions.show['@tool'] ?? [asTool]).includes(asTool),
+					)
+					.flatMap((property) => property.options.map((option) => option.value));
+			};
+			assert.deepEqual(modes(EXECUTION_NODE, false), [
+				'waitForResult',
+				'waitForCallback',
+				'submitOnly',
+			]);
+			assert.deepEqual(modes(`${EXECUTION_NODE}Tool`, true), ['waitForResult', 'submitOnly']);
 			assert.deepEqual(packageLoadErrors(server.logs()), []);
 		} finally {
 			await server.stop();
