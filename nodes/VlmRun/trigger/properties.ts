@@ -38,7 +38,7 @@ export const triggerProperties: INodeProperties[] = [
 				name: 'ignoreRepeats',
 				type: 'boolean',
 				default: true,
-				description: `Whether to start the workflow only once when VLM Run delivers the same job with the same status again (it retries deliveries). The trigger remembers the last ${REMEMBERED_DELIVERIES}.`,
+				description: `Whether to start the workflow at most once per job and status that this n8n process receives, however often VLM Run delivers it and even when copies arrive at the same moment. The process remembers the last ${REMEMBERED_DELIVERIES.toLocaleString('en-US')} jobs until n8n restarts; with several webhook processes, each remembers its own. For once-only across restarts and processes, add a Remove Duplicates node after the trigger that removes items processed in previous executions, keyed on the job's ID and status.`,
 			},
 			{
 				displayName: 'Statuses',

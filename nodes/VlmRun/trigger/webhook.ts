@@ -32,6 +32,31 @@ async function fetchRecord(
 }
 
 /**
+ * Per trigger node (workflow and node id): the deliveries this process has started a run for,
+ * oldest first. Kept in memory because it must be read and changed without an await in between
+ * (simultaneous copies of a delivery) and because n8n does not reliably save static data written
+ * in a webhook. It ends with the process; the Remove Duplicates node after the trigger (see the
+ * example) keeps the record in n8n's database.
+ */
+const started = new Map<string, Set<string>>();
+
+function startedRuns(ctx: IWebhookFunctions): Set<string> {
+	const scope = `${ctx.getWorkflow().id ?? ''}:${ctx.getNode().id}`;
+	let keys = started.get(scope);
+	if (!keys) started.set(scope, (keys = new Set()));
+	return keys;
+}
+
+/** Claims the delivery for this run; false when this process already started one for it. */
+function claim(keys: Set<string>, key: string): boolean {
+	if (keys.has(key)) return false;
+	keys.add(key);
+	// A Set iterates in insertion order: the first key is the oldest.
+	if (keys.size > REMEMBERED_DELIVERIES) keys.delete(keys.values().next().value as string);
+	return true;
+}
+
+/**
  * One callback from VLM Run: verified, filtered by status, de-duplicated, optionally completed by
  * a fetch, then emitted as one item. Rejected and skipped callbacks are answered without a run.
  */
@@ -51,15 +76,17 @@ export async function receiveCallback(this: IWebhookFunctions): Promise<IWebhook
 
 	// Keyed by status too, so that a job reported again with another status is not taken for a repeat.
 	const key = `${job.id}:${String(job.status)}`;
-	const ignoreRepeats = options.ignoreRepeats !== false;
-	const memory = this.getWorkflowStaticData('node');
-	const seen = Array.isArray(memory.deliveries) ? (memory.deliveries as string[]) : [];
-	if (ignoreRepeats && seen.includes(key)) {
+	const keys = options.ignoreRepeats !== false ? startedRuns(this) : undefined;
+	if (keys && !claim(keys, key)) {
 		return reply(this, 200, { received: job.id, ignored: 'Already processed' });
 	}
-
-	const record = options.fetchFull ? await fetchRecord(this, job) : job;
-	// Remembered only once the workflow is about to start, so a failed fetch is retried by VLM Run.
-	if (ignoreRepeats) memory.deliveries = [...seen.slice(-(REMEMBERED_DELIVERIES - 1)), key];
-	return { workflowData: [this.helpers.returnJsonArray(record)] };
+	let claimed = false;
+	try {
+		const record = options.fetchFull ? await fetchRecord(this, job) : job;
+		claimed = true;
+		return { workflowData: [this.helpers.returnJsonArray(record)] };
+	} finally {
+		// Released when the fetch failed, so that VLM Run's next delivery of it is processed.
+		if (!claimed) keys?.delete(key);
+	}
 }

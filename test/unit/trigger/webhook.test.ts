@@ -11,11 +11,16 @@ const prediction = {
 };
 const BODY = JSON.stringify(prediction);
 
+// The trigger remembers deliveries per workflow, in the process: each delivery goes to a new
+// workflow unless a test names one.
+let workflows = 0;
+
 async function deliver(setup: Partial<WebhookSetup> = {}) {
 	const body = setup.body ?? BODY;
 	const run = webhookContext({
 		secret: SECRET,
 		headers: signatureHeader(SECRET, body),
+		workflowId: `workflow-${++workflows}`,
 		...setup,
 		body,
 	});
@@ -24,11 +29,11 @@ async function deliver(setup: Partial<WebhookSetup> = {}) {
 }
 
 describe('VLM Run Trigger webhook', () => {
-	it('emits the signed prediction as one item and remembers it', async () => {
+	it('emits the signed prediction as one item, without static data', async () => {
 		const { result, response, staticData } = await deliver();
 		expect(result.workflowData).toEqual([[{ json: prediction }]]);
 		expect(response.status).toBeUndefined();
-		expect(staticData.deliveries).toEqual(['pred_1:completed']);
+		expect(staticData).toEqual({});
 	});
 
 	it('answers 401 and starts nothing when the signature is missing, malformed or wrong', async () => {
@@ -37,11 +42,12 @@ describe('VLM Run Trigger webhook', () => {
 			{ 'x-vlmrun-signature': 'sha256=abc' },
 			signatureHeader('other-secret', BODY),
 		]) {
-			const { result, response, staticData } = await deliver({ headers });
+			const { result, response } = await deliver({ headers, workflowId: 'forged' });
 			expect(result).toEqual({ noWebhookResponse: true });
 			expect(response.status).toBe(401);
-			expect(staticData.deliveries).toBeUndefined();
 		}
+		// Nothing was remembered: the genuine delivery still starts a run.
+		expect((await deliver({ workflowId: 'forged' })).result.workflowData).toHaveLength(1);
 	});
 
 	it('accepts unsigned callbacks when there is no credential or no secret', async () => {
@@ -73,9 +79,9 @@ describe('VLM Run Trigger webhook', () => {
 	});
 
 	it('processes a repeated delivery once, and again for a new status', async () => {
-		const staticData = {};
-		expect((await deliver({ staticData })).result.workflowData).toHaveLength(1);
-		const repeat = await deliver({ staticData });
+		const workflowId = 'repeats';
+		expect((await deliver({ workflowId })).result.workflowData).toHaveLength(1);
+		const repeat = await deliver({ workflowId });
 		expect(repeat.result.workflowData).toBeUndefined();
 		expect(repeat.response).toEqual({
 			status: 200,
@@ -83,29 +89,48 @@ describe('VLM Run Trigger webhook', () => {
 		});
 		const failed = JSON.stringify({ ...prediction, status: 'failed' });
 		expect(
-			(await deliver({ staticData, body: failed, headers: signatureHeader(SECRET, failed) })).result
+			(await deliver({ workflowId, body: failed, headers: signatureHeader(SECRET, failed) })).result
 				.workflowData,
 		).toHaveLength(1);
+		// Another workflow's trigger has its own memory.
+		expect((await deliver({ workflowId: 'elsewhere' })).result.workflowData).toHaveLength(1);
+	});
+
+	it('starts one run for simultaneous copies of a delivery, and answers the others 200', async () => {
+		const copies = await Promise.all(
+			Array.from({ length: 6 }, async () => await deliver({ workflowId: 'simultaneous' })),
+		);
+		expect(copies.filter(({ result }) => result.workflowData !== undefined)).toHaveLength(1);
+		expect(copies.map(({ response }) => response.status).filter(Boolean)).toEqual(
+			Array(5).fill(200),
+		);
 	});
 
 	it('processes repeats when Ignore Repeated Deliveries is off', async () => {
-		const staticData = {};
 		for (let i = 0; i < 2; i++) {
-			expect(
-				(await deliver({ staticData, options: { ignoreRepeats: false } })).result.workflowData,
-			).toHaveLength(1);
+			const { result } = await deliver({
+				workflowId: 'no-memory',
+				options: { ignoreRepeats: false },
+			});
+			expect(result.workflowData).toHaveLength(1);
 		}
-		expect(staticData).toEqual({});
 	});
 
-	it(`remembers at most ${REMEMBERED_DELIVERIES} deliveries, dropping the oldest`, async () => {
-		const staticData = {
-			deliveries: Array.from({ length: REMEMBERED_DELIVERIES }, (_, i) => `old_${i}:completed`),
+	it(`remembers the last ${REMEMBERED_DELIVERIES} deliveries, dropping the oldest`, async () => {
+		const workflowId = 'many';
+		const delivered = async (id: string) => {
+			const body = JSON.stringify({ ...prediction, id });
+			const { result } = await deliver({
+				workflowId,
+				body,
+				headers: signatureHeader(SECRET, body),
+			});
+			return result.workflowData !== undefined;
 		};
-		await deliver({ staticData });
-		expect(staticData.deliveries).toHaveLength(REMEMBERED_DELIVERIES);
-		expect(staticData.deliveries[0]).toBe('old_1:completed');
-		expect(staticData.deliveries.at(-1)).toBe('pred_1:completed');
+		for (let i = 0; i <= REMEMBERED_DELIVERIES; i++) expect(await delivered(`p${i}`)).toBe(true);
+		expect(await delivered(`p${REMEMBERED_DELIVERIES}`)).toBe(false);
+		expect(await delivered('p1')).toBe(false);
+		expect(await delivered('p0')).toBe(true);
 	});
 
 	describe('Fetch Full Record', () => {
@@ -148,15 +173,15 @@ describe('VLM Run Trigger webhook', () => {
 		});
 
 		it('fails, without remembering the delivery, when the fetch fails or there is no credential', async () => {
-			const staticData = {};
+			const workflowId = 'fetch-fails';
 			await expect(
 				deliver({
-					staticData,
+					workflowId,
 					options: { fetchFull: true },
 					api: { 'GET /predictions/pred_1': { statusCode: 401 } },
 				}),
 			).rejects.toThrow('VLM Run rejected the API key');
-			expect(staticData).toEqual({});
+			expect((await deliver({ workflowId })).result.workflowData).toHaveLength(1);
 			await expect(
 				deliver({ secret: undefined, headers: {}, options: { fetchFull: true } }),
 			).rejects.toThrow('Fetch Full Record needs a VLM Run credential');
