@@ -47,6 +47,10 @@ export interface WebhookSetup {
 	/** What `{{ $node[…].context[…] }}` evaluates to; a function answers per expression. */
 	expressionValue?: unknown;
 	executionId?: string;
+	/** The query string of the request URL, parsed. */
+	query?: Record<string, string>;
+	/** The workflow the node belongs to (what the trigger's memory of deliveries is scoped to). */
+	workflowId?: string;
 }
 
 export function webhookContext(setup: WebhookSetup) {
@@ -64,6 +68,7 @@ export function webhookContext(setup: WebhookSetup) {
 		getRequestObject: () => ({
 			rawBody: Buffer.from(setup.body, 'utf8'),
 			headers: setup.headers ?? {},
+			query: setup.query ?? {},
 		}),
 		getResponseObject: () => responseObject,
 		getNodeParameter: (name: string, fallback: unknown) =>
@@ -75,6 +80,7 @@ export function webhookContext(setup: WebhookSetup) {
 			return typeof value === 'function' ? (value as (e: string) => unknown)(expression) : value;
 		},
 		getExecutionId: () => setup.executionId ?? '7',
+		getWorkflow: () => ({ id: setup.workflowId ?? 'workflow-1', active: true }),
 		getExecutionCancelSignal: () => undefined,
 		logger: { debug: () => undefined, warn: () => undefined },
 		helpers: {

@@ -91,6 +91,21 @@ interface Slot {
 const WAIT_KEY = 'vlmrunCallbackWait';
 const STATE_KEY = 'vlmrunCallbacks';
 
+/**
+ * The callback URL names its wait in this query parameter, so that a callback finds its tally
+ * without evaluating an expression (n8n's expression engine is the dearest part of a callback).
+ */
+export const WAIT_PARAM = 'vlmrunWait';
+
+const waitIds = new WeakMap<object, string>();
+
+/** The id of the wait a node run may start: one per run, in its callback URLs and its context. */
+export function waitIdOf(ctx: object): string {
+	let id = waitIds.get(ctx);
+	if (!id) waitIds.set(ctx, (id = randomUUID()));
+	return id;
+}
+
 function pairing(slot: Slot, job: AwaitingJob): IPairedItemData | IPairedItemData[] {
 	return typeof slot.item.pairedItem === 'object' ? slot.item.pairedItem : { item: job.itemIndex };
 }
@@ -151,8 +166,15 @@ export async function waitForCallbacks(
 		];
 	}
 	const context = this.getContext('node');
-	context[WAIT_KEY] = randomUUID();
-	context[STATE_KEY] = JSON.stringify(slots);
+	context[WAIT_KEY] = waitIdOf(this);
+	// A pending item's json is replaced on resume, so only its job, binaries and pairing are kept.
+	context[STATE_KEY] = JSON.stringify(
+		slots.map(({ item, job }) =>
+			job
+				? { job, item: { json: {}, binary: item.binary, pairedItem: item.pairedItem } }
+				: { item },
+		),
+	);
 	await this.putExecutionToWait(new Date(Math.max(...jobs.map((job) => job.deadline))));
 	return [slots.map((slot) => slot.item)];
 }
@@ -199,6 +221,14 @@ function openTally(ctx: IWebhookFunctions, waitId: string): Tally {
 	return tally;
 }
 
+/** The wait a callback is for: from its URL, else (older callback URLs) from the node context. */
+function waitOfCallback(ctx: IWebhookFunctions): string {
+	const named = ctx.getRequestObject().query?.[WAIT_PARAM];
+	if (typeof named === 'string' && named) return named;
+	// Executions put to wait by an earlier version of the node have no wait id at all.
+	return String(readContext(ctx, WAIT_KEY) || `execution ${ctx.getExecutionId()}`);
+}
+
 /** Starts (or restarts, after a failure) the one list request of this process for the wait. */
 async function seed(ctx: IWebhookFunctions, tally: Tally): Promise<void> {
 	const unknown = [...tally.jobs.values()].filter((job) => !tally.finished.has(job.id));
@@ -229,8 +259,7 @@ export async function resumeFromCallback(
 	const delivery = await readDelivery(this);
 	if (!delivery.ok) return reply(this, delivery.status, { error: delivery.message });
 	const received = delivery.job.id;
-	// Executions put to wait by an earlier version of the node have no wait id.
-	const waitId = String(readContext(this, WAIT_KEY) || `execution ${this.getExecutionId()}`);
+	const waitId = waitOfCallback(this);
 	const tally = tallies.get(waitId) ?? openTally(this, waitId);
 	// A repeat of a delivery racing the resume; 2xx so that VLM Run stops delivering it.
 	if (tally.resumed) return reply(this, 200, { received, resumed: true });

@@ -1,5 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
+import { WAIT_PARAM, waitIdOf } from './callback';
 import { inputError } from './errors';
 import { isHttpUrl } from './params';
 import { jobFailedError, waitForJob, type Job, type JobKind } from './polling';
@@ -42,7 +43,7 @@ export type AwaitingJob = {
  */
 export type JobOutput = INodeExecutionData & { awaiting?: AwaitingJob };
 
-/** This execution's resume URL, to send as callback_url. */
+/** This execution's resume URL, to send as callback_url, naming the wait (see callback.ts). */
 export function resumeUrl(ctx: IExecuteFunctions, itemIndex: number): string {
 	if (ctx.getNode().type.endsWith('Tool')) {
 		throw inputError(
@@ -52,7 +53,8 @@ export function resumeUrl(ctx: IExecuteFunctions, itemIndex: number): string {
 			'An agent needs the answer within its own run: set Completion to Wait for Result.',
 		);
 	}
-	return String(ctx.evaluateExpression('{{ $execution.resumeUrl }}', itemIndex));
+	const url = String(ctx.evaluateExpression('{{ $execution.resumeUrl }}', itemIndex));
+	return `${url}${url.includes('?') ? '&' : '?'}${WAIT_PARAM}=${waitIdOf(ctx)}`;
 }
 
 /** Reads Completion, Timeout, Callback URL and Callback Timeout for item `i`, validating the URL. */

@@ -64,10 +64,14 @@ describe('Wait for Callback: execute()', () => {
 		]);
 	});
 
-	it('sends the resume URL as callback URL, except when the node runs as an AI tool', () => {
-		expect(resumeUrl(executeContext().ctx, 0)).toBe(
-			'http://n8n.test/webhook-waiting/7?signature=t0k',
+	it('sends the resume URL, naming the wait of the run, as callback URL, except when the node runs as an AI tool', () => {
+		const { ctx } = executeContext();
+		const url = resumeUrl(ctx, 0);
+		expect(url).toMatch(
+			/^http:\/\/n8n\.test\/webhook-waiting\/7\?signature=t0k&vlmrunWait=[0-9a-f-]{36}$/,
 		);
+		expect(resumeUrl(ctx, 1)).toBe(url);
+		expect(resumeUrl(executeContext().ctx, 0)).not.toBe(url);
 		expect(() =>
 			resumeUrl(executeContext({ nodeType: 'n8n-nodes-vlmrun.vlmRunRequestTool' }).ctx, 0),
 		).toThrow('Wait for Callback is not available when the node runs as an AI tool');
@@ -179,6 +183,17 @@ describe('Wait for Callback: webhook()', () => {
 
 	const list = (...jobs: IDataObject[]) => ({
 		'GET /predictions': { statusCode: 200, body: jobs },
+	});
+
+	it('finds the wait named in the callback URL, reading the node context once per process and wait', async () => {
+		const wait = await waitingRun(['p1', 'p2']);
+		const query = { signature: 't0k', vlmrunWait: String(wait.vlmrunCallbackWait) };
+		const api = list({ id: 'p1', status: 'running' }, { id: 'p2', status: 'running' });
+		const first = await deliver(wait, done('p1'), { query, api });
+		expect(first.expressions).toEqual(['{{ $node["Extract"].context["vlmrunCallbacks"] }}']);
+		const last = await deliver(wait, done('p2'), { query });
+		expect(last.expressions).toEqual([]);
+		expect(last.result.webhookResponse).toEqual({ received: 'p2', resumed: true });
 	});
 
 	it('reads the wait from the node context through expressions that no node name can break', async () => {
