@@ -22,6 +22,8 @@
 //   polling     jobs of 5, 30 and 120 s with Wait for Result, and 120 s with Wait for Callback, all at
 //               once in server mode: status requests per job from the emulator's log
 //   scaling     10 → 1,000 items at c = 10: wall and CPU per item
+//   workers     (alone, bench/workers.mjs) queue mode, 10 concurrent executions × 100 items with 1 and
+//               2 workers: wall times and their ratio
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -51,8 +53,13 @@ import {
 	writeVideo,
 } from './workflows.mjs';
 
-const ALL = ['throughput', 'overhead', 'memory', 'polling', 'scaling'];
 const args = process.argv.slice(2);
+// Measurements with a module of their own run alone: `npm run bench -- workers`.
+if (args[0] === 'workers') {
+	await (await import('./workers.mjs')).benchWorkers();
+	process.exit(0);
+}
+const ALL = ['throughput', 'overhead', 'memory', 'polling', 'scaling'];
 const OUT_DIR = join(REPO_ROOT, 'bench-output');
 const quick = args.includes('--quick');
 const toDocs = args.includes('--docs');
