@@ -324,7 +324,11 @@ async function extractOne(
 				item = await reviewPrediction(ctx, i, plan.review, prediction, item, { ...source, domain });
 			return item;
 		},
-		resumeShape: { output: plan.output, source: summary },
+		resumeShape: {
+			output: plan.output,
+			source: summary,
+			...(plan.review ? { review: plan.review as unknown as IDataObject, domain } : {}),
+		},
 	});
 }
 
@@ -350,13 +354,21 @@ async function submitSynchronously(ctx: IExecuteFunctions, call: ApiCall): Promi
 
 /** Wait for Callback builds the item of a finished prediction the same way as Wait for Result. */
 export const predictionShapers: JobShapers = {
-	prediction: (_ctx, prediction, shape) => ({
-		json: predictionItem(
+	prediction: async (ctx, prediction, shape, itemIndex) => {
+		const source = shape.source as IDataObject;
+		const item = {
+			json: predictionItem(prediction, shape.output === 'full' ? 'full' : 'data', source),
+		};
+		if (!shape.review || prediction.status !== 'completed') return item;
+		return await reviewPrediction(
+			ctx,
+			itemIndex,
+			shape.review as unknown as ExtractReview,
 			prediction,
-			shape.output === 'full' ? 'full' : 'data',
-			shape.source as IDataObject,
-		),
-	}),
+			item,
+			{ modality: source.modality as Modality, domain: String(shape.domain) },
+		);
+	},
 };
 
 async function execute(

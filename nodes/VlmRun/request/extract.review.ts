@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	IWebhookFunctions,
+} from 'n8n-workflow';
 
 import { readFileBuffer, type InputFile } from '../shared/binary';
 import { imageMimeType, type Modality } from '../shared/media';
@@ -15,9 +20,12 @@ export interface ExtractReview {
 	partial: boolean;
 }
 
-/** Applies Review Rules to the item of a completed prediction (Wait for Result). */
+/**
+ * Applies Review Rules to the item of a completed prediction, in execute() or, for Wait for
+ * Callback, in webhook() (without the input file there, so without a picture).
+ */
 export async function reviewPrediction(
-	ctx: IExecuteFunctions,
+	ctx: IExecuteFunctions | IWebhookFunctions,
 	i: number,
 	review: ExtractReview,
 	prediction: IDataObject,
@@ -28,14 +36,14 @@ export async function reviewPrediction(
 	const schema = rules.validateSchema
 		? (review.schema ?? (await domainSchema(ctx, i, source.domain)))
 		: undefined;
-	const file = source.modality === 'image' ? source.file : undefined;
+	const file = source.modality === 'image' && 'getInputData' in ctx ? source.file : undefined;
 	const result = await reviewExtraction(ctx, i, rules, {
 		data: prediction.response,
 		json: item.json,
 		schema,
 		checkRequired: !review.partial,
 		image: file && {
-			bytes: await readFileBuffer(ctx, file),
+			bytes: await readFileBuffer(ctx as IExecuteFunctions, file),
 			mimeType: imageMimeType(file.mimeType, file.fileName),
 			fileName: file.fileName,
 		},

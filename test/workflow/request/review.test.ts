@@ -336,6 +336,26 @@ describe('Review Rules on Extract', () => {
 		);
 	});
 
+	it('reviews the finished jobs with Wait for Callback as with Wait for Result', async () => {
+		// Jobs that finish while the files are submitted are shaped at once, by the callback shaper.
+		env.emulator.configure({ jobMode: 'polls', pollsToComplete: 1 });
+		const { result, confident, needsReview } = await run(
+			{ completion: 'waitForCallback', reviewRules: { minConfidence: 'med' } },
+			await items(scan('sharp.png'), scan('blurry.png', 'emulator-blurry')),
+		);
+		expect(result.status).toBe('success');
+		expect(env.emulator.requests({ method: 'POST', path: '/image/generate' })).toHaveLength(2);
+		expect(confident.map((item) => [item.pairedItem, review(item).needed])).toEqual([
+			[{ item: 0 }, false],
+		]);
+		expect(needsReview.map((item) => item.pairedItem)).toEqual([{ item: 1 }]);
+		expect(review(needsReview[0]).reasons.map((reason) => reason.field)).toEqual([
+			'subtotal',
+			'tax',
+			'total',
+		]);
+	});
+
 	it('sends failed files to Needs Review with continue on fail', async () => {
 		const { confident, needsReview } = await run(
 			{

@@ -108,7 +108,7 @@ function ruleReasons(
 }
 
 async function picture(
-	ctx: IExecuteFunctions,
+	ctx: IExecuteFunctions | IWebhookFunctions,
 	subject: ReviewSubject,
 	fields: FieldMetadata[],
 	reasons: Reason[],
@@ -140,7 +140,7 @@ async function picture(
 
 /** Applies the rules to one extraction: vlmrun.review for the item and, for images, the picture. */
 export async function reviewExtraction(
-	ctx: IExecuteFunctions,
+	ctx: IExecuteFunctions | IWebhookFunctions,
 	i: number,
 	rules: ReviewRules,
 	subject: ReviewSubject,

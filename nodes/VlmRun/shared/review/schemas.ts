@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, IWebhookFunctions } from 'n8n-workflow';
 
 import { apiRequest } from '../transport';
 
@@ -7,7 +7,7 @@ const runs = new WeakMap<object, Map<string, Promise<IDataObject | undefined>>>(
 
 /** The JSON schema VLM Run uses for a domain (POST /schema), for Validate Against Schema. */
 export async function domainSchema(
-	ctx: IExecuteFunctions,
+	ctx: IExecuteFunctions | IWebhookFunctions,
 	itemIndex: number,
 	domain: string,
 ): Promise<IDataObject | undefined> {
