@@ -16,9 +16,9 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { ensureSystemDeps, startDovecot } from './dovecot.mjs';
-import { WORKFLOWS, exampleUrls, importExamples } from './examples.mjs';
-import { OWNER, PACKAGE, REPO_ROOT, createN8n, startEmulator, startServer } from './n8n.mjs';
+import { ensureSystemDeps } from './dovecot.mjs';
+import { WORKFLOWS, exampleUrls, startExamplesStack } from './examples.mjs';
+import { OWNER, PACKAGE, REPO_ROOT } from './n8n.mjs';
 import { cacheDir } from './provision.mjs';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -113,8 +113,8 @@ describe('browser', { timeout: 600_000 }, () => {
 	let context;
 	let page;
 	let emulator;
-	let imap;
 	let server;
+	let stack;
 	let urls;
 	let cdnRoot;
 	const blocked = [];
@@ -124,14 +124,8 @@ describe('browser', { timeout: 600_000 }, () => {
 		cdnRoot = ensureCdnPackages();
 		({ chromium } = await import('playwright-core'));
 		await mkdir(SHOTS, { recursive: true });
-		emulator = await startEmulator({ jobMode: 'time', jobDurationMs: 300 });
-		imap = await startDovecot();
-		const n8n = await createN8n();
-		await importExamples(n8n, {
-			vlmrun: { apiKey: emulator.apiKey, baseUrl: emulator.baseUrl },
-			imap,
-		});
-		server = await startServer(n8n);
+		stack = await startExamplesStack({ jobMode: 'time', jobDurationMs: 300 });
+		({ emulator, server } = stack);
 		const { nodes } = await server.nodeTypes();
 		const hasTrigger = nodes.some((node) => node.name === `${PACKAGE.name}.vlmRunTrigger`);
 		for (const [key, id] of Object.entries(WORKFLOWS)) {
@@ -151,9 +145,7 @@ describe('browser', { timeout: 600_000 }, () => {
 
 	after(async () => {
 		await browser?.close();
-		await server?.stop();
-		await imap?.stop();
-		await emulator?.close();
+		await stack?.stop();
 	});
 
 	async function openWorkflow(id) {

@@ -85,6 +85,9 @@ function assertReachable(dir, account) {
 	}
 }
 
+/** The IMAP folder of the "Invoice inbox with review" example. */
+export const REVIEW_FOLDER = 'Invoices to review';
+
 function config(dir, port, users) {
 	return `# Written by test/e2e/dovecot.mjs for one test run; not the system's dovecot.
 base_dir = ${dir}/run
@@ -135,6 +138,14 @@ service stats {
 }
 protocol lda {
   postmaster_address = postmaster@example.com
+}
+lda_mailbox_autocreate = yes
+# The folder example 5 (invoice inbox with review) watches, there before its trigger logs in.
+namespace inbox {
+  inbox = yes
+  mailbox "${REVIEW_FOLDER}" {
+    auto = create
+  }
 }
 `;
 }
@@ -226,11 +237,17 @@ export async function startDovecot({
 		user,
 		password,
 		dir: root,
-		async deliver(raw) {
-			const result = spawnSync(LDA, ['-c', conf, '-d', user, '-f', 'sender@example.com'], {
-				input: typeof raw === 'string' ? Buffer.from(raw, 'utf8') : raw,
-				encoding: 'utf8',
-			});
+		/** Delivers a message into the INBOX, or into `mailbox` (a folder). */
+		async deliver(raw, { mailbox } = {}) {
+			const folder = mailbox ? ['-m', mailbox] : [];
+			const result = spawnSync(
+				LDA,
+				['-c', conf, '-d', user, '-f', 'sender@example.com', ...folder],
+				{
+					input: typeof raw === 'string' ? Buffer.from(raw, 'utf8') : raw,
+					encoding: 'utf8',
+				},
+			);
 			if (result.status !== 0) {
 				throw new Error(
 					`dovecot-lda exited ${result.status}: ${result.stderr}${await readFile(logFile, 'utf8').catch(() => '')}`,
@@ -241,11 +258,11 @@ export async function startDovecot({
 		/**
 		 * Waits until a client (n8n's Email Trigger) is logged in to the mailbox and waiting in IMAP
 		 * IDLE, so that the next delivery is seen as a new arrival. Mail delivered before the trigger
-		 * has connected is not new to it.
+		 * has connected is not new to it. With several triggers on the account, wait for `sessions`.
 		 */
-		async waitForIdle({ timeoutMs = 60_000 } = {}) {
+		async waitForIdle({ timeoutMs = 60_000, sessions = 1 } = {}) {
 			const deadline = Date.now() + timeoutMs;
-			while (!idleSessions(child.pid, user)) {
+			while (idleSessions(child.pid, user) < sessions) {
 				if (Date.now() > deadline) {
 					throw new Error(
 						`no IMAP client is waiting in IDLE on ${user}'s mailbox after ${timeoutMs / 1000} s:\n${await readFile(logFile, 'utf8').catch(() => '')}`,

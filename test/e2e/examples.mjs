@@ -11,8 +11,18 @@ import { randomUUID } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-import { invoiceEmail, INVOICE_ATTACHMENTS } from './dovecot.mjs';
-import { REPO_ROOT, importCredentials, importWorkflows, nodeOutput, sleep } from './n8n.mjs';
+import { invoiceEmail, INVOICE_ATTACHMENTS, startDovecot } from './dovecot.mjs';
+import {
+	REPO_ROOT,
+	createN8n,
+	importCredentials,
+	importWorkflows,
+	nodeOutput,
+	sleep,
+	startEmulator,
+	startServer,
+} from './n8n.mjs';
+import { REVIEW_WORKFLOW, runInvoiceReview } from './review-example.mjs';
 
 export const EXAMPLES_DIR = join(REPO_ROOT, 'examples');
 const FIXTURES = join(REPO_ROOT, 'test', 'fixtures');
@@ -35,6 +45,7 @@ export const WORKFLOWS = {
 	chatWithFiles: 'vlmExChatFiles01',
 	asyncSubmit: 'vlmExAsyncSubmit',
 	asyncResults: 'vlmExAsyncResult',
+	invoiceReview: REVIEW_WORKFLOW,
 };
 
 export const FORM_PATHS = {
@@ -106,6 +117,31 @@ export async function importExamples(ctx, { vlmrun, imap }) {
 		ctx,
 		examples.map(({ workflow }) => ({ ...workflow, staticData: null })),
 	);
+}
+
+/**
+ * The VLM Run emulator, a dovecot mailbox and an n8n server with every example imported (none
+ * published), all on loopback; stop() stops them.
+ */
+export async function startExamplesStack(emulatorOptions) {
+	const emulator = await startEmulator(emulatorOptions);
+	const imap = await startDovecot();
+	const n8n = await createN8n();
+	await importExamples(n8n, {
+		vlmrun: { apiKey: emulator.apiKey, baseUrl: emulator.baseUrl },
+		imap,
+	});
+	const server = await startServer(n8n);
+	return {
+		emulator,
+		imap,
+		server,
+		async stop() {
+			await server.stop();
+			await imap.stop();
+			await emulator.close();
+		},
+	};
 }
 
 /** Publishes (activates) every example on the running server. */
@@ -487,5 +523,10 @@ export const EXAMPLES = [
 		title: '4. Async pipeline (Submit Only → callback → VLM Run Trigger)',
 		run: runAsyncPipeline,
 		needsCallbacks: true,
+	},
+	{
+		key: 'invoiceReview',
+		title: '5. Invoice inbox with review (Review Rules → data table, or a review form)',
+		run: runInvoiceReview,
 	},
 ];
