@@ -20,6 +20,7 @@ import {
 	runInvoiceInbox,
 } from './examples.mjs';
 import { PACKAGE, createN8n, packageLoadErrors, startEmulator, startServer } from './n8n.mjs';
+import { REVIEW_ATTACHMENTS, runInvoiceReview } from './review-example.mjs';
 import { LINES } from './provision.mjs';
 
 const LINE = Number(process.env.VLMRUN_E2E_LINE ?? 2);
@@ -39,6 +40,7 @@ const OPAQUE = new Set([
 	'boolean',
 	'options',
 	'multiOptions',
+	'resourceMapper',
 ]);
 
 function versionsOf(description) {
@@ -59,6 +61,8 @@ function unknownParameters(parameters, properties, path = '') {
 		}
 		if (!value || typeof value !== 'object' || Array.isArray(value)) continue;
 		if (candidates.every((candidate) => OPAQUE.has(candidate.type))) continue;
+		// A name several operations share (the Data Table's columns): a column mapping is data.
+		if ('mappingMode' in value && candidates.some((c) => c.type === 'resourceMapper')) continue;
 		const collections = candidates.filter((candidate) => candidate.type === 'collection');
 		const fixed = candidates.filter((candidate) => candidate.type === 'fixedCollection');
 		if (collections.length) {
@@ -261,5 +265,29 @@ describe(`examples on ${N8N}`, { timeout: 600_000 }, () => {
 		);
 		assert.equal(result.transcript.status, 'completed');
 		assert.match(result.transcript.transcript, /quarterly earnings call/);
+	});
+
+	test('5. Invoice inbox with review: clean scans go to the data table, doubtful ones through the review form', async () => {
+		emulator.clearRequests();
+		// The reviewer posts each form as its page does (test/e2e/review.e2e.mjs fills them in chromium).
+		const result = await runInvoiceReview({ server, imap });
+		const byReview = (review) =>
+			REVIEW_ATTACHMENTS.filter((a) => a.review === review).map((a) => a.fileName);
+		assert.deepEqual(
+			result.confident.map((item) => item.vlmrun.fileName),
+			byReview(false),
+		);
+		assert.deepEqual(
+			result.needsReview.map((item) => item.vlmrun.fileName),
+			byReview(true),
+		);
+		assert.equal(result.forms.length, 2, 'one review form per doubtful invoice');
+		assert.deepEqual(
+			result.rows.map((row) => [row.source_file, row.status]).sort(),
+			REVIEW_ATTACHMENTS.map((a) => [
+				a.fileName,
+				a.review ? 'approved after review' : 'approved',
+			]).sort(),
+		);
 	});
 });
