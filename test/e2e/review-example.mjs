@@ -136,6 +136,18 @@ async function nextStep(server, target, { seenExecutions, seenRows, handled }, t
 	}
 }
 
+async function waitForSaved(server, id, count, timeoutMs) {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const execution = await server.api('GET', `/executions/${id}?includeData=true`);
+		const saved = execution.data?.resultData?.runData?.['Save the reviewed invoice']?.length ?? 0;
+		if (saved >= count || FINISHED.includes(execution.status)) return;
+		if (Date.now() > deadline)
+			throw new Error(`Invoice review: review form ${count} was not saved (${execution.status})`);
+		await sleep(300);
+	}
+}
+
 async function waitForExecutionStatus(server, id, statuses, timeoutMs) {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
@@ -208,6 +220,9 @@ export async function runInvoiceReview({
 		// The row is written just before the execution starts waiting on its form.
 		await waitForExecutionStatus(server, executionId, ['waiting'], timeoutMs);
 		forms.push({ url, held, ...(await fillForm(url, held, forms.length)) });
+		// Let the row be saved before reading the table again: n8n 1.123 on SQLite can fail a data
+		// table update that overlaps another request's read ("Transaction is not started yet").
+		await waitForSaved(server, executionId, forms.length, timeoutMs);
 	}
 	// The email's execution (the picture webhook runs as executions of this workflow too).
 	const done = await waitForExecutionStatus(server, executionId, FINISHED, timeoutMs);
