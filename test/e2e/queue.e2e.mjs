@@ -4,7 +4,9 @@
 // on a worker with their outputs in order; the hosted chat streaming through the webhook processor;
 // the VLM Run Trigger behind the webhook processor starting one run on a worker per result, none
 // for a forged or repeated delivery; Wait for Callback resuming on the other worker after the one
-// that started it was stopped, and a forged or replayed callback getting no run.
+// that started it was stopped, and a forged or replayed callback getting no run. A repeated
+// delivery is ignored by the webhook processor that took the first, and after a restart stopped by
+// Remove Duplicates after the trigger (as in example 4b): each result goes past it once.
 // Run through test/e2e/run.mjs.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -110,12 +112,24 @@ describe('queue mode: main, webhook processor, two workers', { timeout: 900_000 
 					callbackUrl: triggerUrl,
 				}),
 			]),
+			// As example 4b: the trigger ignores repeats per process, Remove Duplicates (n8n's
+			// database) across processes and restarts.
 			trigger: chainWorkflow('queue: trigger', [
 				node(
 					'On Result',
 					`${PACKAGE.name}.vlmRunTrigger`,
 					{},
 					{ credentials, webhookId: TRIGGER_WEBHOOK_ID },
+				),
+				node(
+					'Remove Duplicates',
+					'n8n-nodes-base.removeDuplicates',
+					{
+						operation: 'removeItemsSeenInPreviousExecutions',
+						dedupeValue: '={{ $json.id }}:{{ $json.status }}',
+						options: { historySize: 10000 },
+					},
+					{ typeVersion: 2 },
 				),
 			]),
 			wait: chainWorkflow('queue: wait', [
@@ -235,24 +249,54 @@ describe('queue mode: main, webhook processor, two workers', { timeout: 900_000 
 			assert.equal((await executionsOf(ids.trigger)).length, 2, 'no run for the forged one');
 		});
 
-		// Measured on n8n 2.41.1 in queue mode: the webhook processor answers a repeated delivery
-		// "Workflow was started" and a worker runs it again, because the trigger's record of seen
-		// deliveries (workflow static data) is not kept there. The exactly-once design is issue 11's;
-		// this test runs and reports until it lands.
-		test(
-			'the VLM Run Trigger starts no second run for a repeated delivery',
-			{ todo: 'exactly-once across processes: issue 11' },
-			async () => {
-				assert.equal(delivered.length, 2, 'the previous test delivered two results');
-				for (const delivery of delivered) {
-					const repeated = await postDelivery(triggerUrl, delivery.body, delivery.signature);
-					assert.equal(repeated.status, 200);
-					assert.match(await repeated.text(), /Already processed/);
-				}
-				await sleep(2000);
-				assert.equal((await executionsOf(ids.trigger)).length, 2, 'still one run per result');
-			},
-		);
+		test('a repeated delivery starts no second run in the webhook processor that started the first', async () => {
+			assert.equal(delivered.length, 2, 'the previous test delivered two results');
+			for (const delivery of delivered) {
+				const repeated = await postDelivery(triggerUrl, delivery.body, delivery.signature);
+				assert.equal(repeated.status, 200);
+				assert.match(await repeated.text(), /Already processed/);
+			}
+			await sleep(2000);
+			assert.equal((await executionsOf(ids.trigger)).length, 2, 'still one run per result');
+		});
+
+		test('after the webhook processor restarts, a repeated delivery runs on a worker but Remove Duplicates lets nothing through', async () => {
+			await queue.webhook.stop();
+			await queue.webhook.start();
+			const [delivery] = delivered;
+			const repeated = await postDelivery(triggerUrl, delivery.body, delivery.signature);
+			assert.equal(repeated.status, 200);
+			assert.doesNotMatch(await repeated.text(), /Already processed/, 'a new process forgot it');
+			const deadline = Date.now() + 60_000;
+			let runs = [];
+			while (runs.filter((e) => e.status === 'success').length < 3) {
+				assert.ok(Date.now() < deadline, `trigger runs: ${JSON.stringify(runs)}`);
+				await sleep(500);
+				runs = await executionsOf(ids.trigger);
+			}
+			const outputs = [];
+			for (const summary of runs) {
+				const execution = await waitForExecution(api, summary.id, ['success'], {
+					ranNode: 'Remove Duplicates',
+				});
+				outputs.push({
+					id: nodeOutput(execution, 'On Result')[0].id,
+					passed: nodeOutput(execution, 'Remove Duplicates').length,
+				});
+			}
+			assert.deepEqual(
+				outputs
+					.filter((output) => output.passed > 0)
+					.map((output) => output.id)
+					.sort(),
+				delivered.map((d) => d.jobId).sort(),
+				'each result went past Remove Duplicates exactly once',
+			);
+			assert.deepEqual(
+				outputs.filter((output) => output.passed === 0).map((output) => output.id),
+				[delivery.jobId],
+			);
+		});
 
 		test('Wait for Callback resumes on the other worker after the first is stopped; forged and replayed callbacks get no run', async () => {
 			emulator.clearRequests();
