@@ -146,6 +146,14 @@ describe('callbacks', { timeout: 600_000 }, () => {
 			n8n,
 			extractWorkflow('wait-short', { completion: 'waitForCallback', callbackTimeout: 1 }),
 		);
+		ids.waitReview = await importWorkflow(
+			n8n,
+			extractWorkflow(
+				'wait-review',
+				{ completion: 'waitForCallback', reviewRules: { minConfidence: 'med' } },
+				['https://files.example.com/clean.pdf', 'https://files.example.com/emulator-blurry.pdf'],
+			),
+		);
 		for (const id of Object.values(ids)) await publishWorkflow(n8n, id);
 		server = await startServer(n8n);
 	});
@@ -313,6 +321,43 @@ describe('callbacks', { timeout: 600_000 }, () => {
 			assert.deepEqual(Object.keys(vlmrun).sort(), Object.keys(polledVlmrun).sort());
 			assert.equal(vlmrun.predictionId, jobIds[0]);
 			assert.equal(vlmrun.status, 'completed');
+		});
+
+		test('Review Rules sort the jobs a callback resumes into Confident and Needs Review', async () => {
+			const execution = await start(ids.waitReview, 'wait-review', (e) => e.status === 'waiting');
+			// While waiting, the pending jobs have no review yet: they show on Needs Review.
+			const pending = [0, 1].flatMap((output) => nodeOutput(execution, 'Extract', { output }));
+			assert.equal(pending.length, 2);
+			for (const item of pending) await emulator.advanceJob(item.id, 'completed');
+			const done = await server.waitForExecution(
+				{ workflowId: ids.waitReview },
+				(e) => e.id === execution.id && finished(e),
+				30_000,
+			);
+			assert.equal(done.status, 'success');
+			const [confident, needsReview] = [0, 1].map((output) =>
+				nodeOutput(done, 'Extract', { output }),
+			);
+			assert.deepEqual(
+				confident.map((item) => [item.vlmrun.url, item.vlmrun.review]),
+				[['https://files.example.com/clean.pdf', { needed: false, reasons: [] }]],
+			);
+			assert.deepEqual(
+				needsReview.map((item) => [
+					item.vlmrun.url,
+					item.vlmrun.review.reasons.map((reason) => [reason.field, reason.confidence]),
+				]),
+				[
+					[
+						'https://files.example.com/emulator-blurry.pdf',
+						[
+							['subtotal', 'low'],
+							['tax', 'low'],
+							['total', 'low'],
+						],
+					],
+				],
+			);
 		});
 
 		test('with two files the execution resumes once both have called back; a failed one is an error item', async () => {
