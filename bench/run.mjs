@@ -24,6 +24,7 @@
 //   scaling     10 → 1,000 items at c = 10: wall and CPU per item
 //   workers     (alone, bench/workers.mjs) queue mode, 10 concurrent executions × 100 items with 1 and
 //               2 workers: wall times and their ratio
+//   lengths, requests, ratelimit, cpu   issue 14's real-account figures (bench/accounts.mjs)
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -41,6 +42,7 @@ import {
 	startServer,
 } from '../test/e2e/n8n.mjs';
 import { N8N_VERSION, provision } from '../test/e2e/provision.mjs';
+import { ACCOUNT_CASES, accountsMarkdown, measureAccounts } from './accounts.mjs';
 import { findN8nProcess, groupCpuMs, processCpuMs, sampleMemory } from './proc.mjs';
 import { markdown, svg } from './report.mjs';
 import {
@@ -59,7 +61,7 @@ if (args[0] === 'workers') {
 	await (await import('./workers.mjs')).benchWorkers();
 	process.exit(0);
 }
-const ALL = ['throughput', 'overhead', 'memory', 'polling', 'scaling'];
+const ALL = ['throughput', 'overhead', 'memory', 'polling', 'scaling', ...ACCOUNT_CASES];
 const OUT_DIR = join(REPO_ROOT, 'bench-output');
 const quick = args.includes('--quick');
 const toDocs = args.includes('--docs');
@@ -80,7 +82,7 @@ const selected = new Set(chosen.length ? chosen : ALL);
 function writeOutputs(results) {
 	mkdirSync(OUT_DIR, { recursive: true });
 	writeFileSync(join(OUT_DIR, 'bench.json'), `${JSON.stringify(results, null, 2)}\n`);
-	const table = markdown(results);
+	const table = `${markdown(results)}\n${accountsMarkdown(results.accounts, results.meta)}`;
 	writeFileSync(join(OUT_DIR, 'bench.md'), table);
 	writeFileSync(join(OUT_DIR, 'bench.svg'), svg(results));
 	if (toDocs) {
@@ -197,6 +199,16 @@ async function main() {
 	results.meta.node = spawnSync(runtime.nodeBin, ['-v'], { encoding: 'utf8' }).stdout.trim();
 	const tarball = await packPackage({ destDir: workDir });
 	compileTests();
+	if (ACCOUNT_CASES.some((name) => selected.has(name)))
+		results.accounts = await measureAccounts({
+			selected,
+			quick,
+			tarball,
+			filesDir,
+			log,
+			startEmulator,
+		});
+	if ([...selected].every((name) => ACCOUNT_CASES.includes(name))) return;
 
 	const main = await emulator({});
 	const n8n = await createN8n({
