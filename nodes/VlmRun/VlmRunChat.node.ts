@@ -32,6 +32,6 @@ export class VlmRunChat implements INodeType {
 	methods = { listSearch: { searchSkills } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await route.call(this, operations);
+		return await route(this, operations);
 	}
 }

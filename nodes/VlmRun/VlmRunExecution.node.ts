@@ -42,7 +42,7 @@ export class VlmRunExecution implements INodeType {
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const output = await waitForCallbacks.call(
 			this,
-			await route.call(this, operations),
+			await route(this, operations),
 			executionShapers,
 		);
 		return routeReviewed(this, output, EXECUTION_DEFAULTS);

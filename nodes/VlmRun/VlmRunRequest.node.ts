@@ -42,7 +42,7 @@ export class VlmRunRequest implements INodeType {
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const output = await waitForCallbacks.call(
 			this,
-			await route.call(this, operations),
+			await route(this, operations),
 			predictionShapers,
 		);
 		return routeReviewed(this, output, REQUEST_DEFAULTS);

@@ -182,14 +182,14 @@ export function operationContext(setup: OperationSetup) {
 /** Runs the node's operation (chosen by the `resource` and `operation` parameters) as n8n would. */
 export async function runOperation(operations: OperationMap, setup: OperationSetup) {
 	const { ctx, sent } = operationContext(setup);
-	const [output] = await route.call(ctx, operations);
+	const [output] = await route(ctx, operations);
 	return { output, sent };
 }
 
 /** Runs the operation expecting the node to fail; returns the error and what VLM Run received. */
 export async function failOperation(operations: OperationMap, setup: OperationSetup) {
 	const { ctx, sent } = operationContext(setup);
-	const error = await route.call(ctx, operations).then(
+	const error = await route(ctx, operations).then(
 		() => {
 			throw new Error('the node did not fail');
 		},

@@ -3,9 +3,9 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 
 import type { InputFile } from '../shared/binary';
 import { requiredText } from '../shared/params';
-import { errorItem, type Operation } from '../shared/router';
-import { parseJsonSchema, schemaFromFields, type FieldDefinition } from '../shared/schema';
+import { errorItem, type Operation, type PlannedItem } from '../shared/router';
 import { lookupSkill, readSkills, type SkillReference } from '../shared/skills';
+import { readSchema } from '../shared/schemaSource';
 import { apiRequest, TIMEOUTS } from '../shared/transport';
 import { apiStream } from '../shared/stream';
 import {
@@ -59,10 +59,7 @@ function readResponseFormat(
 ): IDataObject | undefined {
 	if (format === 'jsonObject') return { type: 'json_object' };
 	if (format !== 'jsonSchema') return undefined;
-	const schema =
-		ctx.getNodeParameter('schemaSource', i, 'json') === 'fields'
-			? schemaFromFields(ctx, i, ctx.getNodeParameter('fields.field', i, []) as FieldDefinition[])
-			: parseJsonSchema(ctx, i, ctx.getNodeParameter('jsonSchema', i), 'JSON Schema');
+	const schema = readSchema(ctx, i, 'json');
 	// VLM Run takes the Fireworks form, with the schema at the top level (not OpenAI's nesting).
 	return { type: 'json_schema', schema };
 }
@@ -88,25 +85,25 @@ function readSettings(
 	};
 }
 
-async function prepare(this: IExecuteFunctions, i: number): Promise<ChatPlan> {
-	const attached = await attachedFiles(this, i);
+async function validate(ctx: IExecuteFunctions, i: number): Promise<ChatPlan> {
+	const attached = await attachedFiles(ctx, i);
 	const files = attached.files.filter((file) => !file.error);
-	const urls = urlParts(this, i);
+	const urls = urlParts(ctx, i);
 	const messages =
-		this.getNodeParameter('promptSource', i) === 'define'
-			? definedMessages(this, i)
-			: chatTriggerMessages(this, i, files.length + urls.length > 0);
-	const sessionId = toSessionUuid(String(this.getNodeParameter('sessionId', i, '') ?? ''));
-	const outputFormat = this.getNodeParameter('outputFormat', i, 'text') as OutputFormat;
-	const options = this.getNodeParameter('options', i, {}) as IDataObject;
-	const skills = readSkills(this, i);
+		ctx.getNodeParameter('promptSource', i) === 'define'
+			? definedMessages(ctx, i)
+			: chatTriggerMessages(ctx, i, files.length + urls.length > 0);
+	const sessionId = toSessionUuid(String(ctx.getNodeParameter('sessionId', i, '') ?? ''));
+	const outputFormat = ctx.getNodeParameter('outputFormat', i, 'text') as OutputFormat;
+	const options = ctx.getNodeParameter('options', i, {}) as IDataObject;
+	const skills = readSkills(ctx, i);
 	return {
 		messages,
 		files,
 		rejected: attached.files.flatMap((file) => (file.error ? [file.error] : [])),
 		urls,
 		skills,
-		settings: readSettings(this, i, outputFormat, skills, sessionId),
+		settings: readSettings(ctx, i, outputFormat, skills, sessionId),
 		stream: options.stream !== false,
 		outputFormat,
 		sessionId,
@@ -117,15 +114,13 @@ async function prepare(this: IExecuteFunctions, i: number): Promise<ChatPlan> {
 }
 
 async function execute(
-	this: IExecuteFunctions,
-	i: number,
-	plan: ChatPlan,
+	ctx: IExecuteFunctions,
+	{ index: i, plan }: PlannedItem<ChatPlan>,
 ): Promise<INodeExecutionData[]> {
 	// A chat that names an unknown skill would fail only after the uploads, with a bare 404.
-	for (const skill of plan.skills)
-		await lookupSkill(this, i, skill.skill_name, skill.skill_version);
+	for (const skill of plan.skills) await lookupSkill(ctx, i, skill.skill_name, skill.skill_version);
 	const parts: IDataObject[] = [];
-	for (const file of plan.files) parts.push(await filePart(this, file));
+	for (const file of plan.files) parts.push(await filePart(ctx, file));
 	const body = {
 		...plan.settings,
 		messages: withAttachments(plan.messages, [...parts, ...plan.urls]),
@@ -140,17 +135,17 @@ async function execute(
 	// isStreaming() arrived in n8n 1.104 (n8n-workflow 1.99); on earlier n8n the node answers in one
 	// piece rather than failing every streamed chat.
 	const completion =
-		plan.stream && typeof this.isStreaming === 'function' && this.isStreaming()
+		plan.stream && typeof ctx.isStreaming === 'function' && ctx.isStreaming()
 			? await readStreamedCompletion(
-					this,
+					ctx,
 					i,
-					await apiStream.call(this, { ...call, body: { ...body, stream: true } }),
+					await apiStream(ctx, { ...call, body: { ...body, stream: true } }),
 				)
-			: ((await apiRequest.call(this, { ...call, body })) as IDataObject);
+			: ((await apiRequest(ctx, { ...call, body })) as IDataObject);
 	return [
-		await replyItem(this, i, completion, plan),
+		await replyItem(ctx, i, completion, plan),
 		...plan.rejected.map((error) => errorItem(error, { item: i })),
 	];
 }
 
-export const message: Operation<ChatPlan> = { description, prepare, execute };
+export const message: Operation<ChatPlan> = { description, validate, execute };

@@ -2,10 +2,10 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import {
 	maxConcurrencyOption,
-	schemaSourceProperties,
 	skipUnsupportedOption,
 	toolsetsProperty,
 } from '../shared/descriptions';
+import { schemaSourceProperties } from '../shared/schemaSource';
 import { skillsProperty } from '../shared/skills';
 import { promptProperties } from './prompt.properties';
 

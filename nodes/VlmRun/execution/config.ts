@@ -1,8 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { schemaSourceProperties } from '../shared/descriptions';
+import { schemaSourceProperties } from '../shared/schemaSource';
 import { lookupByName } from '../shared/lookup';
-import { parseJsonSchema, schemaFromFields, type FieldDefinition } from '../shared/schema';
 
 export const promptProperty: INodeProperties = {
 	displayName: 'Prompt',
@@ -29,19 +28,6 @@ export const outputSchemaProperties: INodeProperties[] = schemaSourceProperties.
 			}
 		: property,
 );
-
-export function readOutputSchema(ctx: IExecuteFunctions, i: number): IDataObject | undefined {
-	const source = ctx.getNodeParameter('schemaSource', i, 'none') as string;
-	if (source === 'json')
-		return parseJsonSchema(ctx, i, ctx.getNodeParameter('jsonSchema', i), 'JSON Schema');
-	if (source === 'fields')
-		return schemaFromFields(
-			ctx,
-			i,
-			ctx.getNodeParameter('fields.field', i, []) as FieldDefinition[],
-		);
-	return undefined;
-}
 
 /** Finds an agent by name[:version] on VLM Run, failing with an error that names the agent. */
 export async function lookupAgent(

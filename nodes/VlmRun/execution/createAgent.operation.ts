@@ -2,10 +2,11 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { requiredText } from '../shared/params';
-import type { Operation } from '../shared/router';
+import type { Operation, PlannedItem } from '../shared/router';
 import { lookupSkill, readSkills, skillsProperty, type SkillReference } from '../shared/skills';
 import { apiRequest } from '../shared/transport';
-import { outputSchemaProperties, promptProperty, readOutputSchema } from './config';
+import { readSchema } from '../shared/schemaSource';
+import { outputSchemaProperties, promptProperty } from './config';
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['agent'], operation: ['create'] } },
@@ -29,17 +30,17 @@ interface AgentDraft {
 	skills: SkillReference[];
 }
 
-async function prepare(this: IExecuteFunctions, i: number): Promise<AgentDraft> {
+async function validate(ctx: IExecuteFunctions, i: number): Promise<AgentDraft> {
 	const prompt = requiredText(
-		this,
+		ctx,
 		i,
 		'prompt',
 		'Prompt',
 		'Describe what the agent should do with its inputs.',
 	);
-	const schema = readOutputSchema(this, i);
-	const skills = readSkills(this, i);
-	const name = String(this.getNodeParameter('agentName', i, '') ?? '').trim();
+	const schema = readSchema(ctx, i);
+	const skills = readSkills(ctx, i);
+	const name = String(ctx.getNodeParameter('agentName', i, '') ?? '').trim();
 	const config: IDataObject = {
 		prompt,
 		...(schema ? { json_schema: schema } : {}),
@@ -49,16 +50,15 @@ async function prepare(this: IExecuteFunctions, i: number): Promise<AgentDraft> 
 }
 
 async function execute(
-	this: IExecuteFunctions,
-	i: number,
-	draft: AgentDraft,
+	ctx: IExecuteFunctions,
+	{ index: i, plan: draft }: PlannedItem<AgentDraft>,
 ): Promise<INodeExecutionData[]> {
 	await Promise.all(
 		draft.skills.map(
-			async (skill) => await lookupSkill(this, i, skill.skill_name, skill.skill_version),
+			async (skill) => await lookupSkill(ctx, i, skill.skill_name, skill.skill_version),
 		),
 	);
-	const agent = (await apiRequest.call(this, {
+	const agent = (await apiRequest(ctx, {
 		method: 'POST',
 		path: '/agent/create',
 		body: draft.body,
@@ -68,4 +68,4 @@ async function execute(
 	return [{ json: agent }];
 }
 
-export const createAgent: Operation<AgentDraft> = { description, prepare, execute };
+export const createAgent: Operation<AgentDraft> = { description, validate, execute };

@@ -4,9 +4,9 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { uploadFile, type InputFile } from '../shared/binary';
 import { inputError } from '../shared/errors';
 import { requiredText } from '../shared/params';
-import type { Operation } from '../shared/router';
+import type { Operation, PlannedItem } from '../shared/router';
 import { apiRequest } from '../shared/transport';
-import { readOutputSchema } from './config';
+import { readSchema } from '../shared/schemaSource';
 import { readBundle } from './skill.locator';
 import { createSkillProperties } from './skill.properties';
 
@@ -41,26 +41,26 @@ function readDescription(ctx: IExecuteFunctions, i: number, required: boolean): 
 	return text || undefined;
 }
 
-async function prepare(this: IExecuteFunctions, i: number): Promise<SkillDraft> {
-	const source = this.getNodeParameter('skillSource', i, 'prompt') as string;
+async function validate(ctx: IExecuteFunctions, i: number): Promise<SkillDraft> {
+	const source = ctx.getNodeParameter('skillSource', i, 'prompt') as string;
 	if (source === 'bundle') {
-		const bundle = await readBundle(this, i);
+		const bundle = await readBundle(ctx, i);
 		const name = requiredText(
-			this,
+			ctx,
 			i,
 			'skillName',
 			'Name',
 			'Use the name from the frontmatter of SKILL.md, e.g. receipt-extraction.',
 		);
-		return { bundle, body: { name, description: readDescription(this, i, true) } };
+		return { bundle, body: { name, description: readDescription(ctx, i, true) } };
 	}
-	const name = String(this.getNodeParameter('skillName', i, '') ?? '').trim();
+	const name = String(ctx.getNodeParameter('skillName', i, '') ?? '').trim();
 	const common: IDataObject = { ...(name ? { name } : {}) };
-	const text = readDescription(this, i, false);
+	const text = readDescription(ctx, i, false);
 	if (text) common.description = text;
 	if (source === 'session') {
 		const sessionId = requiredText(
-			this,
+			ctx,
 			i,
 			'sessionId',
 			'Session ID',
@@ -69,25 +69,24 @@ async function prepare(this: IExecuteFunctions, i: number): Promise<SkillDraft> 
 		return { body: { session_id: sessionId, ...common } };
 	}
 	const prompt = requiredText(
-		this,
+		ctx,
 		i,
 		'prompt',
 		'Prompt',
 		'Describe what the skill should do, e.g. "Extract vendor, line items and totals from receipts".',
 	);
-	const schema = readOutputSchema(this, i);
+	const schema = readSchema(ctx, i);
 	return { body: { prompt, ...(schema ? { json_schema: schema } : {}), ...common } };
 }
 
 async function execute(
-	this: IExecuteFunctions,
-	i: number,
-	draft: SkillDraft,
+	ctx: IExecuteFunctions,
+	{ index: i, plan: draft }: PlannedItem<SkillDraft>,
 ): Promise<INodeExecutionData[]> {
 	const body = draft.bundle
-		? { file_id: (await uploadFile(this, draft.bundle)).id, ...draft.body }
+		? { file_id: (await uploadFile(ctx, draft.bundle)).id, ...draft.body }
 		: draft.body;
-	const skill = (await apiRequest.call(this, {
+	const skill = (await apiRequest(ctx, {
 		method: 'POST',
 		path: '/skills/create',
 		body,
@@ -97,4 +96,4 @@ async function execute(
 	return [{ json: skill }];
 }
 
-export const createSkill: Operation<SkillDraft> = { description, prepare, execute };
+export const createSkill: Operation<SkillDraft> = { description, validate, execute };

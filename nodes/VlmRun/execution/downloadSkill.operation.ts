@@ -2,7 +2,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { requiredText } from '../shared/params';
-import type { Operation } from '../shared/router';
+import type { Operation, PlannedItem } from '../shared/router';
 import { apiRequest } from '../shared/transport';
 import { fetchSignedUrl } from '../shared/signedUrl';
 import {
@@ -35,32 +35,31 @@ interface SkillDownload {
 }
 
 async function execute(
-	this: IExecuteFunctions,
-	i: number,
-	request: SkillDownload,
+	ctx: IExecuteFunctions,
+	{ index: i, plan: request }: PlannedItem<SkillDownload>,
 ): Promise<INodeExecutionData[]> {
-	const skill = await resolveSkill(this, i, request.target);
-	const link = (await apiRequest.call(this, {
+	const skill = await resolveSkill(ctx, i, request.target);
+	const link = (await apiRequest(ctx, {
 		method: 'GET',
 		path: `/skills/${encodeURIComponent(String(skill.id))}/download`,
 		itemIndex: i,
 		resource: 'skill',
 		names: { skill: String(skill.id) },
 	})) as IDataObject;
-	const bundle = await fetchSignedUrl.call(this, String(link.download_url));
+	const bundle = await fetchSignedUrl(ctx, String(link.download_url));
 	const version = skill.skill_version ?? skill.version;
 	const fileName = `${String(skill.name ?? skill.id)}${version ? `-${String(version)}` : ''}.zip`;
-	const binary = await this.helpers.prepareBinaryData(bundle.body, fileName, 'application/zip');
+	const binary = await ctx.helpers.prepareBinaryData(bundle.body, fileName, 'application/zip');
 	return [{ json: skill, binary: { [request.property]: binary } }];
 }
 
 export const downloadSkill: Operation<SkillDownload> = {
 	description,
-	async prepare(this: IExecuteFunctions, i: number) {
+	async validate(ctx: IExecuteFunctions, i: number) {
 		return {
-			target: readSkillTarget(this, i),
+			target: readSkillTarget(ctx, i),
 			property: requiredText(
-				this,
+				ctx,
 				i,
 				'binaryPropertyOutput',
 				'Put Output File in Field',

@@ -7,7 +7,7 @@ import type {
 } from 'n8n-workflow';
 
 import { inputError } from '../shared/errors';
-import type { Operation } from '../shared/router';
+import type { Operation, PlannedItem } from '../shared/router';
 import { apiRequest } from '../shared/transport';
 import { lookupAgent } from './config';
 import { agentProperty } from './run.properties';
@@ -35,12 +35,12 @@ interface AgentTarget {
 	value: string;
 }
 
-async function prepare(this: IExecuteFunctions, i: number): Promise<AgentTarget> {
-	const locator = this.getNodeParameter('agent', i) as INodeParameterResourceLocator;
+async function validate(ctx: IExecuteFunctions, i: number): Promise<AgentTarget> {
+	const locator = ctx.getNodeParameter('agent', i) as INodeParameterResourceLocator;
 	const value = String(locator?.value ?? '').trim();
 	if (!value)
 		throw inputError(
-			this.getNode(),
+			ctx.getNode(),
 			i,
 			'No agent is selected',
 			'Pick an agent from the list, or enter its name or ID.',
@@ -49,13 +49,12 @@ async function prepare(this: IExecuteFunctions, i: number): Promise<AgentTarget>
 }
 
 async function execute(
-	this: IExecuteFunctions,
-	i: number,
-	target: AgentTarget,
+	ctx: IExecuteFunctions,
+	{ index: i, plan: target }: PlannedItem<AgentTarget>,
 ): Promise<INodeExecutionData[]> {
-	if (target.by === 'name') return [{ json: await lookupAgent(this, i, target.value) }];
+	if (target.by === 'name') return [{ json: await lookupAgent(ctx, i, target.value) }];
 	// The API spells this one path in the plural, unlike every other agent route.
-	const agent = (await apiRequest.call(this, {
+	const agent = (await apiRequest(ctx, {
 		method: 'GET',
 		path: `/agents/${encodeURIComponent(target.value)}`,
 		itemIndex: i,
@@ -65,4 +64,4 @@ async function execute(
 	return [{ json: agent }];
 }
 
-export const getAgent: Operation<AgentTarget> = { description, prepare, execute };
+export const getAgent: Operation<AgentTarget> = { description, validate, execute };

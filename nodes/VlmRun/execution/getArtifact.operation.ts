@@ -3,7 +3,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import { downloadArtifact, type ArtifactScope } from '../shared/artifacts';
 import { requiredText } from '../shared/params';
-import type { Operation } from '../shared/router';
+import type { Operation, PlannedItem } from '../shared/router';
 
 const properties: INodeProperties[] = [
 	{
@@ -64,19 +64,19 @@ interface ArtifactRequest {
 	property: string;
 }
 
-async function prepare(this: IExecuteFunctions, i: number): Promise<ArtifactRequest> {
+async function validate(ctx: IExecuteFunctions, i: number): Promise<ArtifactRequest> {
 	const ref = requiredText(
-		this,
+		ctx,
 		i,
 		'objectId',
 		'Object ID',
 		'Map the ref of an artifact, e.g. img_a1b2c3 from the response.',
 	);
 	const scope: ArtifactScope =
-		this.getNodeParameter('artifactSource', i, 'execution') === 'session'
+		ctx.getNodeParameter('artifactSource', i, 'execution') === 'session'
 			? {
 					sessionId: requiredText(
-						this,
+						ctx,
 						i,
 						'sessionId',
 						'Session ID',
@@ -85,7 +85,7 @@ async function prepare(this: IExecuteFunctions, i: number): Promise<ArtifactRequ
 				}
 			: {
 					executionId: requiredText(
-						this,
+						ctx,
 						i,
 						'executionId',
 						'Execution ID',
@@ -93,7 +93,7 @@ async function prepare(this: IExecuteFunctions, i: number): Promise<ArtifactRequ
 					),
 				};
 	const property = requiredText(
-		this,
+		ctx,
 		i,
 		'binaryPropertyOutput',
 		'Put Output File in Field',
@@ -103,11 +103,10 @@ async function prepare(this: IExecuteFunctions, i: number): Promise<ArtifactRequ
 }
 
 async function execute(
-	this: IExecuteFunctions,
-	i: number,
-	request: ArtifactRequest,
+	ctx: IExecuteFunctions,
+	{ index: i, plan: request }: PlannedItem<ArtifactRequest>,
 ): Promise<INodeExecutionData[]> {
-	const binary = await downloadArtifact(this, request.ref, request.scope, i);
+	const binary = await downloadArtifact(ctx, request.ref, request.scope, i);
 	return [
 		{
 			json: {
@@ -124,4 +123,4 @@ async function execute(
 	];
 }
 
-export const getArtifact: Operation<ArtifactRequest> = { description, prepare, execute };
+export const getArtifact: Operation<ArtifactRequest> = { description, validate, execute };

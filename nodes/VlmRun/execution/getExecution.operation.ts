@@ -8,7 +8,7 @@ import type {
 
 import { requiredText } from '../shared/params';
 import { waitForJob } from '../shared/polling';
-import type { Operation } from '../shared/router';
+import type { Operation, PlannedItem } from '../shared/router';
 import { apiRequest } from '../shared/transport';
 import { downloadArtifactsOption, executionItem, outputOption, readOutputOptions } from './output';
 import { DEFAULT_EXECUTION_TIMEOUT_S } from './run.properties';
@@ -56,31 +56,30 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-async function execute(this: IExecuteFunctions, i: number): Promise<INodeExecutionData[]> {
-	const id = requiredText(this, i, 'executionId', 'Execution ID', EXECUTION_ID_HINT);
-	let execution = (await apiRequest.call(this, {
+async function execute(
+	ctx: IExecuteFunctions,
+	{ index: i, plan: id }: PlannedItem<string>,
+): Promise<INodeExecutionData[]> {
+	let execution = (await apiRequest(ctx, {
 		method: 'GET',
 		path: `/agent/executions/${encodeURIComponent(id)}`,
 		itemIndex: i,
 		resource: 'execution',
 		names: { execution: id },
 	})) as IDataObject;
-	if (this.getNodeParameter('waitForCompletion', i, false) && execution.status !== 'completed') {
-		execution = await waitForJob.call(this, {
+	if (ctx.getNodeParameter('waitForCompletion', i, false) && execution.status !== 'completed') {
+		execution = await waitForJob(ctx, {
 			kind: 'execution',
 			id,
-			timeoutMs:
-				(this.getNodeParameter('timeout', i, DEFAULT_EXECUTION_TIMEOUT_S) as number) * 1000,
+			timeoutMs: (ctx.getNodeParameter('timeout', i, DEFAULT_EXECUTION_TIMEOUT_S) as number) * 1000,
 			itemIndex: i,
 		});
 	}
-	return [await executionItem(this, i, execution, readOutputOptions(this, i))];
+	return [await executionItem(ctx, i, execution, readOutputOptions(ctx, i))];
 }
 
-export const getExecution: Operation = {
+export const getExecution: Operation<string> = {
 	description,
-	async prepare(this: IExecuteFunctions, i: number) {
-		requiredText(this, i, 'executionId', 'Execution ID', EXECUTION_ID_HINT);
-	},
+	validate: (ctx, i) => requiredText(ctx, i, 'executionId', 'Execution ID', EXECUTION_ID_HINT),
 	execute,
 };

@@ -1,7 +1,7 @@
 import { updateDisplayOptions } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import type { Operation } from '../shared/router';
+import type { Operation, PlannedItem } from '../shared/router';
 import {
 	readSkillTarget,
 	resolveSkill,
@@ -17,14 +17,13 @@ export const description = updateDisplayOptions(
 
 export const getSkill: Operation<SkillTarget> = {
 	description,
-	async prepare(this: IExecuteFunctions, i: number) {
-		return readSkillTarget(this, i);
+	async validate(ctx: IExecuteFunctions, i: number) {
+		return readSkillTarget(ctx, i);
 	},
 	async execute(
-		this: IExecuteFunctions,
-		i: number,
-		target: SkillTarget,
+		ctx: IExecuteFunctions,
+		{ index: i, plan: target }: PlannedItem<SkillTarget>,
 	): Promise<INodeExecutionData[]> {
-		return [{ json: await resolveSkill(this, i, target) }];
+		return [{ json: await resolveSkill(ctx, i, target) }];
 	},
 };

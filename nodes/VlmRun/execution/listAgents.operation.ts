@@ -1,8 +1,7 @@
 import { updateDisplayOptions } from 'n8n-workflow';
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
-import { returnAllProperties } from '../shared/descriptions';
-import { listLimit } from '../shared/pagination';
+import { listLimit, returnAllProperties } from '../shared/pagination';
 import type { Operation } from '../shared/router';
 import { apiRequest } from '../shared/transport';
 
@@ -13,13 +12,13 @@ export const description = updateDisplayOptions(
 
 export const listAgents: Operation = {
 	description,
-	async execute(this: IExecuteFunctions, i: number): Promise<INodeExecutionData[]> {
+	async execute(ctx, { index: i }) {
 		// GET /agent has no pagination: it returns every agent at once.
-		const agents = (await apiRequest.call(this, {
+		const agents = (await apiRequest(ctx, {
 			method: 'GET',
 			path: '/agent',
 			itemIndex: i,
 		})) as IDataObject[];
-		return agents.slice(0, listLimit(this, i)).map((json) => ({ json }));
+		return agents.slice(0, listLimit(ctx, i)).map((json) => ({ json }));
 	},
 };

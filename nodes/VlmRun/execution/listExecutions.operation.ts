@@ -1,8 +1,6 @@
 import { updateDisplayOptions } from 'n8n-workflow';
-import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { returnAllProperties } from '../shared/descriptions';
-import { listLimit, listPaged } from '../shared/pagination';
+import { listLimit, listPaged, returnAllProperties } from '../shared/pagination';
 import type { Operation } from '../shared/router';
 
 export const description = updateDisplayOptions(
@@ -12,8 +10,8 @@ export const description = updateDisplayOptions(
 
 export const listExecutions: Operation = {
 	description,
-	async execute(this: IExecuteFunctions, i: number): Promise<INodeExecutionData[]> {
-		const executions = await listPaged(this, '/agent/executions', i, listLimit(this, i));
+	async execute(ctx, { index }) {
+		const executions = await listPaged(ctx, '/agent/executions', index, listLimit(ctx, index));
 		return executions.map((json) => ({ json }));
 	},
 };

@@ -1,8 +1,6 @@
 import { updateDisplayOptions } from 'n8n-workflow';
-import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { returnAllProperties } from '../shared/descriptions';
-import { listLimit, listPaged } from '../shared/pagination';
+import { listLimit, listPaged, returnAllProperties } from '../shared/pagination';
 import type { Operation } from '../shared/router';
 
 export const description = updateDisplayOptions(
@@ -22,9 +20,9 @@ export const description = updateDisplayOptions(
 
 export const listSkills: Operation = {
 	description,
-	async execute(this: IExecuteFunctions, i: number): Promise<INodeExecutionData[]> {
-		const grouped = this.getNodeParameter('latestOnly', i, true) as boolean;
-		const skills = await listPaged(this, '/skills', i, listLimit(this, i), 'offset', { grouped });
+	async execute(ctx, { index: i }) {
+		const grouped = ctx.getNodeParameter('latestOnly', i, true) as boolean;
+		const skills = await listPaged(ctx, '/skills', i, listLimit(ctx, i), 'offset', { grouped });
 		return skills.map((json) => ({ json }));
 	},
 };

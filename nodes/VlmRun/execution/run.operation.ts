@@ -4,7 +4,8 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import type { SkippedFile } from '../shared/binary';
 import type { JobShapers } from '../shared/callback';
 import { inputError } from '../shared/errors';
-import { readCompletion, runJob, type CompletionPlan, type JobOutput } from '../shared/jobs';
+import { readCompletion, type CompletionPlan } from '../shared/completion';
+import { runJob, type JobOutput } from '../shared/jobs';
 import { Limiter } from '../shared/limiter';
 import type { Job } from '../shared/polling';
 import {
@@ -17,7 +18,8 @@ import {
 import { lookupSkill, readSkills, type SkillReference } from '../shared/skills';
 import { readReviewRules, type ReviewRules } from '../shared/review';
 import { apiRequest } from '../shared/transport';
-import { lookupAgent, readOutputSchema } from './config';
+import { lookupAgent } from './config';
+import { readSchema } from '../shared/schemaSource';
 import {
 	mergeInputs,
 	planInputs,
@@ -56,7 +58,7 @@ function readAgent(ctx: IExecuteFunctions, i: number, config: IDataObject): stri
 		const prompt = String(ctx.getNodeParameter('prompt', i, '') ?? '').trim();
 		if (prompt) {
 			config.prompt = prompt;
-			const schema = readOutputSchema(ctx, i);
+			const schema = readSchema(ctx, i);
 			if (schema) config.json_schema = schema;
 			return undefined;
 		}
@@ -69,14 +71,14 @@ function readAgent(ctx: IExecuteFunctions, i: number, config: IDataObject): stri
 	);
 }
 
-async function prepare(this: IExecuteFunctions, i: number): Promise<RunPlan> {
+async function validate(ctx: IExecuteFunctions, i: number): Promise<RunPlan> {
 	const config: IDataObject = {};
-	const agentName = readAgent(this, i, config);
-	const skills = readSkills(this, i);
+	const agentName = readAgent(ctx, i, config);
+	const skills = readSkills(ctx, i);
 	if (skills.length) config.skills = skills;
-	const toolsets = this.getNodeParameter('toolsets', i, []) as string[];
-	const model = this.getNodeParameter('model', i, DEFAULT_MODEL) as string;
-	const completion = readCompletion(this, i, DEFAULT_EXECUTION_TIMEOUT_S);
+	const toolsets = ctx.getNodeParameter('toolsets', i, []) as string[];
+	const model = ctx.getNodeParameter('model', i, DEFAULT_MODEL) as string;
+	const completion = readCompletion(ctx, i, DEFAULT_EXECUTION_TIMEOUT_S);
 	const { callbackUrl } = completion;
 	const request: IDataObject = {
 		model,
@@ -86,15 +88,15 @@ async function prepare(this: IExecuteFunctions, i: number): Promise<RunPlan> {
 		...(callbackUrl ? { callback_url: callbackUrl } : {}),
 	};
 	return {
-		grouped: this.getNodeParameter('grouping', i, 'perItem') === 'allItems',
-		review: readReviewRules(this, i),
+		grouped: ctx.getNodeParameter('grouping', i, 'perItem') === 'allItems',
+		review: readReviewRules(ctx, i),
 		agentName,
 		skills,
 		request,
-		inputs: await planInputs(this, i),
+		inputs: await planInputs(ctx, i),
 		completion,
-		maxConcurrency: maxConcurrency(this, i),
-		output: { ...readOutputOptions(this, i), model },
+		maxConcurrency: maxConcurrency(ctx, i),
+		output: { ...readOutputOptions(ctx, i), model },
 	};
 }
 
@@ -127,7 +129,7 @@ async function runExecution(
 				kind: 'execution',
 				itemIndex: i,
 				submit: async () =>
-					(await apiRequest.call(ctx, {
+					(await apiRequest(ctx, {
 						method: 'POST',
 						path: '/agent/execute',
 						body: { ...plan.request, inputs, batch: true },
@@ -190,27 +192,23 @@ async function runMembers(
 
 export const runAgent: Operation<RunPlan> = {
 	description,
-	prepare,
-	async execute(this: IExecuteFunctions, i: number, plan: RunPlan, run: RunContext) {
-		return await runMembers(this, [i], plan, [plan.inputs], run);
-	},
-	limitsItself: true,
-	group: {
-		includes: (plan) => plan.grouped,
-		// The first item defines the agent and settings; every item contributes its inputs.
-		async execute(
-			this: IExecuteFunctions,
-			itemIndices: number[],
-			plans: RunPlan[],
-			run: RunContext,
-		) {
-			return await runMembers(
-				this,
-				itemIndices,
-				plans[0],
-				plans.map((plan) => plan.inputs),
-				run,
-			);
-		},
+	validate,
+	// One execution per item, or one for all the items whose Grouping says so: the first of them
+	// defines the agent and settings, every one contributes its inputs.
+	async execute(ctx, { index, plan }, run) {
+		const members = plan.grouped
+			? run.items.filter((item) => item.plan.grouped)
+			: [{ index, plan }];
+		return await run.together(
+			members.map((member) => member.index),
+			async () =>
+				await runMembers(
+					ctx,
+					members.map((member) => member.index),
+					members[0].plan,
+					members.map((member) => member.plan.inputs),
+					run,
+				),
+		);
 	},
 };

@@ -4,11 +4,11 @@ import type { INodeProperties } from 'n8n-workflow';
 import {
 	binaryFieldsProperty,
 	binarySelectionProperty,
-	callbackCompletionProperties,
 	maxConcurrencyOption,
 	skipUnsupportedOption,
 	toolsetsProperty,
 } from '../shared/descriptions';
+import { completionProperties } from '../shared/completion';
 import { skillsProperty } from '../shared/skills';
 import { outputSchemaProperties, promptProperty } from './config';
 import { downloadArtifactsOption, outputOption } from './output';
@@ -19,7 +19,7 @@ export const DEFAULT_EXECUTION_TIMEOUT_S = 1800;
 
 // Agent executions run far longer than single predictions, so Wait for Result waits 30 minutes by
 // default. The notice speaks of the workflow, as "execution" here means VLM Run's agent execution.
-const completion: INodeProperties[] = callbackCompletionProperties.map((property) => {
+const completion: INodeProperties[] = completionProperties.map((property) => {
 	if (property.name === 'timeout') return { ...property, default: DEFAULT_EXECUTION_TIMEOUT_S };
 	if (property.name !== 'callbackNotice') return property;
 	return {

@@ -87,7 +87,7 @@ export async function resolveSkill(
 	target: SkillTarget,
 ): Promise<IDataObject> {
 	if (target.by === 'name') return await lookupSkill(ctx, i, target.value, target.version);
-	return (await apiRequest.call(ctx, {
+	return (await apiRequest(ctx, {
 		method: 'GET',
 		path: `/skills/${encodeURIComponent(target.value)}`,
 		itemIndex: i,

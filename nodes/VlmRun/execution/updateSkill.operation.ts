@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 
 import { uploadFile, type InputFile } from '../shared/binary';
 import { inputError } from '../shared/errors';
-import type { Operation } from '../shared/router';
+import type { Operation, PlannedItem } from '../shared/router';
 import { apiRequest } from '../shared/transport';
 import {
 	bundleFieldProperty,
@@ -35,31 +35,30 @@ interface SkillUpdate {
 	description?: string;
 }
 
-async function prepare(this: IExecuteFunctions, i: number): Promise<SkillUpdate> {
-	const text = String(this.getNodeParameter('skillDescription', i, '') ?? '').trim();
+async function validate(ctx: IExecuteFunctions, i: number): Promise<SkillUpdate> {
+	const text = String(ctx.getNodeParameter('skillDescription', i, '') ?? '').trim();
 	if (text.length > 255) {
 		throw inputError(
-			this.getNode(),
+			ctx.getNode(),
 			i,
 			`The skill description has ${text.length} characters`,
 			'VLM Run takes at most 255 characters; shorten it.',
 		);
 	}
 	return {
-		target: readSkillTarget(this, i),
-		bundle: await readBundle(this, i),
+		target: readSkillTarget(ctx, i),
+		bundle: await readBundle(ctx, i),
 		description: text || undefined,
 	};
 }
 
 async function execute(
-	this: IExecuteFunctions,
-	i: number,
-	update: SkillUpdate,
+	ctx: IExecuteFunctions,
+	{ index: i, plan: update }: PlannedItem<SkillUpdate>,
 ): Promise<INodeExecutionData[]> {
-	const skill = await resolveSkill(this, i, update.target);
-	const upload = await uploadFile(this, update.bundle);
-	const updated = (await apiRequest.call(this, {
+	const skill = await resolveSkill(ctx, i, update.target);
+	const upload = await uploadFile(ctx, update.bundle);
+	const updated = (await apiRequest(ctx, {
 		method: 'POST',
 		path: `/skills/${encodeURIComponent(String(skill.id))}/update`,
 		body: {
@@ -73,4 +72,4 @@ async function execute(
 	return [{ json: updated }];
 }
 
-export const updateSkill: Operation<SkillUpdate> = { description, prepare, execute };
+export const updateSkill: Operation<SkillUpdate> = { description, validate, execute };

@@ -12,7 +12,7 @@ export async function searchDomains(
 	this: ILoadOptionsFunctions,
 	filter?: string,
 ): Promise<INodeListSearchResult> {
-	const domains = (await apiRequest.call(this, {
+	const domains = (await apiRequest(this, {
 		method: 'GET',
 		path: '/domains',
 	})) as IDataObject[];
@@ -32,7 +32,7 @@ export async function searchSkills(
 	this: ILoadOptionsFunctions,
 	filter?: string,
 ): Promise<INodeListSearchResult> {
-	const skills = (await apiRequest.call(this, {
+	const skills = (await apiRequest(this, {
 		method: 'GET',
 		path: '/skills',
 		qs: { limit: 1000, grouped: true, order_by: 'name', descending: false },
@@ -52,7 +52,7 @@ export async function searchAgents(
 	this: ILoadOptionsFunctions,
 	filter?: string,
 ): Promise<INodeListSearchResult> {
-	const agents = (await apiRequest.call(this, { method: 'GET', path: '/agent' })) as IDataObject[];
+	const agents = (await apiRequest(this, { method: 'GET', path: '/agent' })) as IDataObject[];
 	return {
 		results: agents
 			.filter((agent) => matches(filter, agent.name, agent.description))

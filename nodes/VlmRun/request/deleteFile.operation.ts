@@ -1,5 +1,4 @@
 import { updateDisplayOptions } from 'n8n-workflow';
-import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { requiredText } from '../shared/params';
 import type { Operation } from '../shared/router';
@@ -11,17 +10,14 @@ export const description = updateDisplayOptions(
 	[fileIdProperty],
 );
 
-export const deleteFile: Operation = {
+export const deleteFile: Operation<string> = {
 	description,
-	async prepare(this: IExecuteFunctions, i: number) {
-		requiredText(this, i, 'fileId', 'File ID', FILE_ID_HINT);
-	},
-	async execute(this: IExecuteFunctions, i: number): Promise<INodeExecutionData[]> {
-		const id = requiredText(this, i, 'fileId', 'File ID', FILE_ID_HINT);
-		await apiRequest.call(this, {
+	validate: (ctx, i) => requiredText(ctx, i, 'fileId', 'File ID', FILE_ID_HINT),
+	async execute(ctx, { index, plan: id }) {
+		await apiRequest(ctx, {
 			method: 'DELETE',
 			path: `/files/${encodeURIComponent(id)}`,
-			itemIndex: i,
+			itemIndex: index,
 			resource: 'file',
 			names: { file: id },
 		});

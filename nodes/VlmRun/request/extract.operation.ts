@@ -14,18 +14,15 @@ import {
 import type { JobShapers } from '../shared/callback';
 import { inputError } from '../shared/errors';
 import { detectModality, imageMimeType, type Modality } from '../shared/media';
-import { readCompletion, runJob, type CompletionPlan, type JobOutput } from '../shared/jobs';
+import { readCompletion, type CompletionPlan } from '../shared/completion';
+import { runJob, type JobOutput } from '../shared/jobs';
 import { checkDomain, isHttpUrl } from '../shared/params';
 import type { Job } from '../shared/polling';
-import { errorItem, type Operation, type RunContext } from '../shared/router';
-import {
-	parseJsonSchema,
-	parsePageRange,
-	schemaFromFields,
-	type FieldDefinition,
-} from '../shared/schema';
+import { errorItem, type Operation, type RunContext, type PlannedItem } from '../shared/router';
+import { parsePageRange } from '../shared/schema';
 import { readReviewRules, reviewRulesProperty } from '../shared/review';
 import { uploadOnce } from '../shared/reuse';
+import { readSchema } from '../shared/schemaSource';
 import { answersSynchronously, jobClass } from '../shared/syncLimits';
 import { apiRequest, type ApiCall } from '../shared/transport';
 import { extractProperties } from './extract.properties';
@@ -66,17 +63,6 @@ const SCHEMA_ONLY_DOMAINS: Record<Modality, string> = {
 	audio: 'audio.transcription',
 	video: 'video.transcription',
 };
-
-function readSchema(ctx: IExecuteFunctions, i: number): IDataObject | undefined {
-	const source = ctx.getNodeParameter('schemaSource', i, 'none') as string;
-	if (source === 'json')
-		return parseJsonSchema(ctx, i, ctx.getNodeParameter('jsonSchema', i), 'JSON Schema');
-	if (source === 'fields') {
-		const rows = ctx.getNodeParameter('fields.field', i, []) as FieldDefinition[];
-		return schemaFromFields(ctx, i, rows);
-	}
-	return undefined;
-}
 
 async function readSources(
 	ctx: IExecuteFunctions,
@@ -145,30 +131,30 @@ function readDomainsByType(ctx: IExecuteFunctions, i: number): Partial<Record<Mo
 	return domains;
 }
 
-async function prepare(this: IExecuteFunctions, i: number): Promise<ExtractPlan> {
-	const modalityParam = this.getNodeParameter('modality', i, 'auto') as string;
+async function validate(ctx: IExecuteFunctions, i: number): Promise<ExtractPlan> {
+	const modalityParam = ctx.getNodeParameter('modality', i, 'auto') as string;
 	const { sources, skipped } = await readSources(
-		this,
+		ctx,
 		i,
 		modalityParam === 'auto' ? undefined : (modalityParam as Modality),
 	);
 	const domainName = (
-		this.getNodeParameter('domain', i, '', { extractValue: true }) as string
+		ctx.getNodeParameter('domain', i, '', { extractValue: true }) as string
 	).trim();
-	const domain = domainName ? checkDomain(this, i, domainName) : undefined;
-	const schema = readSchema(this, i);
-	const domainsByType = readDomainsByType(this, i);
+	const domain = domainName ? checkDomain(ctx, i, domainName) : undefined;
+	const schema = readSchema(ctx, i);
+	const domainsByType = readDomainsByType(ctx, i);
 	const covered = (source: Source) => 'unusable' in source || domainsByType[source.modality];
 	if (!domain && !schema && !sources.every(covered)) {
 		throw inputError(
-			this.getNode(),
+			ctx.getNode(),
 			i,
 			'Neither a domain nor an output schema is set',
 			'Pick a Domain such as document.invoice, or set Output Schema to JSON Schema or Fields.',
 		);
 	}
-	const options = this.getNodeParameter('options', i, {}) as IDataObject;
-	const reviewRules = readReviewRules(this, i);
+	const options = ctx.getNodeParameter('options', i, {}) as IDataObject;
+	const reviewRules = readReviewRules(ctx, i);
 	const config: IDataObject = {};
 	if (schema) config.json_schema = schema;
 	if (options.confidence || reviewRules?.minConfidence) config.confidence = true;
@@ -178,7 +164,7 @@ async function prepare(this: IExecuteFunctions, i: number): Promise<ExtractPlan>
 	if (typeof options.gqlStmt === 'string' && options.gqlStmt.trim())
 		config.gql_stmt = options.gqlStmt.trim();
 	if (typeof options.pages === 'string' && options.pages.trim()) {
-		config.page_indices = parsePageRange(this, i, options.pages);
+		config.page_indices = parsePageRange(ctx, i, options.pages);
 	}
 	return {
 		sources,
@@ -187,7 +173,7 @@ async function prepare(this: IExecuteFunctions, i: number): Promise<ExtractPlan>
 		domainsByType,
 		config,
 		metadata: { allow_training: options.allowTraining === true },
-		completion: readCompletion(this, i, 600),
+		completion: readCompletion(ctx, i, 600),
 		output: options.output === 'full' ? 'full' : 'data',
 		includeInputBinary: options.includeInputBinary === true,
 		reuseUploads: options.reuseUploads !== false,
@@ -309,7 +295,7 @@ async function extractOne(
 				// Waiting out a rate limit is part of waiting for the result, up to the node's Timeout.
 				...(waits ? { deadline: Date.now() + timeoutMs } : {}),
 			};
-			if (body.batch) return (await apiRequest.call(ctx, call)) as Job;
+			if (body.batch) return (await apiRequest(ctx, call)) as Job;
 			// VLM Run holds a synchronous request until the model is done, up to the node's Timeout.
 			return await submitSynchronously(ctx, { ...call, timeoutMs: Math.max(timeoutMs, 1000) });
 		},
@@ -337,7 +323,7 @@ async function extractOne(
  * for batch mode, so no job exists), it is sent once more as a batch job.
  */
 async function submitSynchronously(ctx: IExecuteFunctions, call: ApiCall): Promise<Job> {
-	const sent = await apiRequest.call(ctx, call).then(
+	const sent = await apiRequest(ctx, call).then(
 		(job) => ({ job: job as Job }),
 		(error: Error & { httpCode?: string; description?: string }) => ({ error }),
 	);
@@ -345,7 +331,7 @@ async function submitSynchronously(ctx: IExecuteFunctions, call: ApiCall): Promi
 	const { httpCode, description } = sent.error;
 	const refused = ['400', '422'].includes(httpCode ?? '') && /\bbatch\b/i.test(description ?? '');
 	if (!refused) throw sent.error;
-	return (await apiRequest.call(ctx, {
+	return (await apiRequest(ctx, {
 		...call,
 		timeoutMs: undefined,
 		body: { ...(call.body as IDataObject), batch: true },
@@ -372,16 +358,15 @@ export const predictionShapers: JobShapers = {
 };
 
 async function execute(
-	this: IExecuteFunctions,
-	i: number,
-	plan: ExtractPlan,
+	ctx: IExecuteFunctions,
+	{ index: i, plan }: PlannedItem<ExtractPlan>,
 	run: RunContext,
 ): Promise<JobOutput[]> {
 	if (plan.sources.length === 0) return [skippedItem(plan.skipped)];
 	return await run.all(
 		plan.sources.map(async (source) => {
 			if ('unusable' in source) return errorItem(source.unusable, { item: i });
-			const work = run.limit(async () => await extractOne(this, i, plan, source));
+			const work = run.limit(async () => await extractOne(ctx, i, plan, source));
 			if (!run.continueOnFail) return await work;
 			return await work.catch((error: Error) =>
 				errorItem(error, { item: i }, `${sourceLabel(source)}:`),
@@ -392,7 +377,6 @@ async function execute(
 
 export const extract: Operation<ExtractPlan> = {
 	description,
-	prepare,
+	validate,
 	execute,
-	limitsItself: true,
 };

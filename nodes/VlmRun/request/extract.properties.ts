@@ -3,11 +3,11 @@ import type { INodeProperties } from 'n8n-workflow';
 import {
 	binaryFieldsProperty,
 	binarySelectionProperty,
-	callbackCompletionProperties,
 	maxConcurrencyOption,
-	schemaSourceProperties,
 	skipUnsupportedOption,
 } from '../shared/descriptions';
+import { completionProperties } from '../shared/completion';
+import { schemaSourceProperties } from '../shared/schemaSource';
 
 export const extractProperties: INodeProperties[] = [
 	{
@@ -73,7 +73,7 @@ export const extractProperties: INodeProperties[] = [
 		],
 	},
 	...schemaSourceProperties,
-	...callbackCompletionProperties,
+	...completionProperties,
 	{
 		displayName: 'Options',
 		name: 'options',

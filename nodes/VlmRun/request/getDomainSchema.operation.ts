@@ -1,5 +1,5 @@
 import { updateDisplayOptions } from 'n8n-workflow';
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { inputError } from '../shared/errors';
 import { checkDomain } from '../shared/params';
@@ -32,14 +32,11 @@ function readDomain(ctx: IExecuteFunctions, i: number): string {
 	return checkDomain(ctx, i, domain);
 }
 
-export const getDomainSchema: Operation = {
+export const getDomainSchema: Operation<string> = {
 	description,
-	async prepare(this: IExecuteFunctions, i: number) {
-		readDomain(this, i);
-	},
-	async execute(this: IExecuteFunctions, i: number): Promise<INodeExecutionData[]> {
-		const domain = readDomain(this, i);
-		const schema = (await apiRequest.call(this, {
+	validate: readDomain,
+	async execute(ctx, { index: i, plan: domain }) {
+		const schema = (await apiRequest(ctx, {
 			method: 'POST',
 			path: '/schema',
 			body: { domain },

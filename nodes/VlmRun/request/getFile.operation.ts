@@ -1,5 +1,5 @@
 import { updateDisplayOptions } from 'n8n-workflow';
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
 import { requiredText } from '../shared/params';
 import type { Operation } from '../shared/router';
@@ -11,17 +11,14 @@ export const description = updateDisplayOptions(
 	[fileIdProperty],
 );
 
-export const getFile: Operation = {
+export const getFile: Operation<string> = {
 	description,
-	async prepare(this: IExecuteFunctions, i: number) {
-		requiredText(this, i, 'fileId', 'File ID', FILE_ID_HINT);
-	},
-	async execute(this: IExecuteFunctions, i: number): Promise<INodeExecutionData[]> {
-		const id = requiredText(this, i, 'fileId', 'File ID', FILE_ID_HINT);
-		const file = (await apiRequest.call(this, {
+	validate: (ctx, i) => requiredText(ctx, i, 'fileId', 'File ID', FILE_ID_HINT),
+	async execute(ctx, { index, plan: id }) {
+		const file = (await apiRequest(ctx, {
 			method: 'GET',
 			path: `/files/${encodeURIComponent(id)}`,
-			itemIndex: i,
+			itemIndex: index,
 			resource: 'file',
 			names: { file: id },
 		})) as IDataObject;

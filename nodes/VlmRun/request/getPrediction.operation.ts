@@ -8,7 +8,7 @@ import type {
 
 import { waitForJob } from '../shared/polling';
 import { requiredText } from '../shared/params';
-import type { Operation } from '../shared/router';
+import type { Operation, PlannedItem } from '../shared/router';
 import { apiRequest } from '../shared/transport';
 import { predictionItem } from './extract.operation';
 
@@ -57,31 +57,31 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-async function execute(this: IExecuteFunctions, i: number): Promise<INodeExecutionData[]> {
-	const id = requiredText(this, i, 'predictionId', 'Prediction ID', PREDICTION_ID_HINT);
-	let prediction = (await apiRequest.call(this, {
+async function execute(
+	ctx: IExecuteFunctions,
+	{ index: i, plan: id }: PlannedItem<string>,
+): Promise<INodeExecutionData[]> {
+	let prediction = (await apiRequest(ctx, {
 		method: 'GET',
 		path: `/predictions/${encodeURIComponent(id)}`,
 		itemIndex: i,
 		resource: 'prediction',
 		names: { prediction: id },
 	})) as IDataObject;
-	if (this.getNodeParameter('waitForCompletion', i, false) && prediction.status !== 'completed') {
-		prediction = await waitForJob.call(this, {
+	if (ctx.getNodeParameter('waitForCompletion', i, false) && prediction.status !== 'completed') {
+		prediction = await waitForJob(ctx, {
 			kind: 'prediction',
 			id,
-			timeoutMs: (this.getNodeParameter('timeout', i, 600) as number) * 1000,
+			timeoutMs: (ctx.getNodeParameter('timeout', i, 600) as number) * 1000,
 			itemIndex: i,
 		});
 	}
-	const output = this.getNodeParameter('output', i, 'data') === 'full' ? 'full' : 'data';
+	const output = ctx.getNodeParameter('output', i, 'data') === 'full' ? 'full' : 'data';
 	return [{ json: predictionItem(prediction, output) }];
 }
 
-export const getPrediction: Operation = {
+export const getPrediction: Operation<string> = {
 	description,
-	async prepare(this: IExecuteFunctions, i: number) {
-		requiredText(this, i, 'predictionId', 'Prediction ID', PREDICTION_ID_HINT);
-	},
+	validate: (ctx, i) => requiredText(ctx, i, 'predictionId', 'Prediction ID', PREDICTION_ID_HINT),
 	execute,
 };

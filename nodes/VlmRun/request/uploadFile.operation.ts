@@ -14,7 +14,7 @@ import {
 	maxConcurrencyOption,
 	skipUnsupportedOption,
 } from '../shared/descriptions';
-import { errorItem, type Operation, type RunContext } from '../shared/router';
+import { errorItem, type Operation, type RunContext, type PlannedItem } from '../shared/router';
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['file'], operation: ['upload'] } },
@@ -32,25 +32,24 @@ export const description = updateDisplayOptions(
 	],
 );
 
-async function prepare(this: IExecuteFunctions, i: number): Promise<ScreenedFiles> {
-	const selection = this.getNodeParameter('binarySelection', i, 'fields') as BinarySelection;
+async function validate(ctx: IExecuteFunctions, i: number): Promise<ScreenedFiles> {
+	const selection = ctx.getNodeParameter('binarySelection', i, 'fields') as BinarySelection;
 	const fieldList =
-		selection === 'fields' ? (this.getNodeParameter('binaryPropertyName', i) as string) : '';
+		selection === 'fields' ? (ctx.getNodeParameter('binaryPropertyName', i) as string) : '';
 	// VLM Run's file store takes any type (skill bundles, dataset archives), only not an empty file.
-	return await screenFiles(this, i, selectBinaryFields(this, i, selection, fieldList), 'nonEmpty');
+	return await screenFiles(ctx, i, selectBinaryFields(ctx, i, selection, fieldList), 'nonEmpty');
 }
 
 async function execute(
-	this: IExecuteFunctions,
-	i: number,
-	{ files, skipped }: ScreenedFiles,
+	ctx: IExecuteFunctions,
+	{ index: i, plan: { files, skipped } }: PlannedItem<ScreenedFiles>,
 	run: RunContext,
 ): Promise<INodeExecutionData[]> {
 	if (files.length === 0) return [{ json: { skippedFiles: skipped } }];
 	return await Promise.all(
 		files.map(async (file) => {
 			if (file.error) return errorItem(file.error, { item: i });
-			const record = await run.limit(async () => await upload(this, file));
+			const record = await run.limit(async () => await upload(ctx, file));
 			return {
 				json: {
 					...record,
@@ -64,7 +63,6 @@ async function execute(
 
 export const uploadFile: Operation<ScreenedFiles> = {
 	description,
-	prepare,
+	validate,
 	execute,
-	limitsItself: true,
 };

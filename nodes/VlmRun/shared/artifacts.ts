@@ -91,7 +91,7 @@ async function followUrlArtifact(
 			},
 		);
 	}
-	const file = await fetchSignedUrl.call(ctx, url);
+	const file = await fetchSignedUrl(ctx, url);
 	const served = file.contentType === 'application/octet-stream' ? undefined : file.contentType;
 	const fileName =
 		fileNameFromUrl(url) ?? `${ref}.${(served && extensionForMime(served)) || 'bin'}`;
@@ -105,7 +105,7 @@ export async function downloadArtifact(
 	scope: ArtifactScope,
 	itemIndex: number,
 ): Promise<IBinaryData> {
-	const raw = await apiDownload.call(ctx, {
+	const raw = await apiDownload(ctx, {
 		method: 'GET',
 		path: '/artifacts',
 		qs: { object_id: ref, ...scopeQuery(scope) },

@@ -234,7 +234,7 @@ async function uploadDirect(ctx: IExecuteFunctions, file: InputFile): Promise<Fi
 		new Blob([buffer], { type: file.mimeType || 'application/octet-stream' }),
 		file.fileName,
 	);
-	return (await apiRequest.call(ctx, {
+	return (await apiRequest(ctx, {
 		method: 'POST',
 		path: '/files',
 		qs: { purpose: 'assistants', generate_public_url: true },
@@ -246,7 +246,7 @@ async function uploadDirect(ctx: IExecuteFunctions, file: InputFile): Promise<Fi
 }
 
 async function uploadPresigned(ctx: IExecuteFunctions, file: InputFile): Promise<FileRecord> {
-	const presigned = (await apiRequest.call(ctx, {
+	const presigned = (await apiRequest(ctx, {
 		method: 'POST',
 		path: '/files/presigned-url',
 		body: { filename: file.fileName, purpose: 'assistants', expiration: 86_400 },
@@ -256,8 +256,8 @@ async function uploadPresigned(ctx: IExecuteFunctions, file: InputFile): Promise
 		? await ctx.helpers.getBinaryStream(file.binary.id)
 		: await readFileBuffer(ctx, file);
 	const contentType = String(presigned.content_type || file.mimeType || 'application/octet-stream');
-	await putSignedUrl.call(ctx, String(presigned.url), body, contentType, file.size, file.itemIndex);
-	return (await apiRequest.call(ctx, {
+	await putSignedUrl(ctx, String(presigned.url), body, contentType, file.size, file.itemIndex);
+	return (await apiRequest(ctx, {
 		method: 'GET',
 		path: `/files/verify-upload/${encodeURIComponent(String(presigned.id))}`,
 		itemIndex: file.itemIndex,

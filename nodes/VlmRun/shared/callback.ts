@@ -248,7 +248,7 @@ async function seed(ctx: IWebhookFunctions, tally: Tally): Promise<void> {
 async function finalState(ctx: IWebhookFunctions, job: AwaitingJob, delivered: Job): Promise<Job> {
 	if (isTerminal(delivered.status) && (delivered.status !== 'completed' || 'response' in delivered))
 		return delivered;
-	return await fetchJob.call(ctx, job.kind, job.id, job.itemIndex);
+	return await fetchJob(ctx, job.kind, job.id, job.itemIndex);
 }
 
 /** webhook() for Wait for Callback: records the delivery, and resumes on the one that completes the set. */

@@ -30,7 +30,7 @@ export async function readFinishedJobs(
 			const wanted = new Map(
 				jobs.filter((job) => job.kind === kind).map((job) => [job.id, job] as const),
 			);
-			const listed = (await apiRequest.call(ctx, {
+			const listed = (await apiRequest(ctx, {
 				method: 'GET',
 				path: LIST_PATHS[kind],
 				qs: { limit: Math.min(LIST_LIMIT, wanted.size + LIST_MARGIN) },
@@ -45,7 +45,7 @@ export async function readFinishedJobs(
 				[...wanted.values()].map(
 					async (job) =>
 						await limiter.run(DEFAULT_MAX_CONCURRENCY, async () => {
-							const latest = await fetchJob.call(ctx, job.kind, job.id, job.itemIndex);
+							const latest = await fetchJob(ctx, job.kind, job.id, job.itemIndex);
 							if (isTerminal(latest.status)) finished.set(job.id, latest);
 						}),
 				),

@@ -1,8 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { WAIT_PARAM, waitIdOf } from './callback';
-import { inputError } from './errors';
-import { isHttpUrl } from './params';
+import type { CompletionPlan } from './completion';
 import { jobFailedError, waitForJob, type Job, type JobKind } from './polling';
 import { isTerminal } from './status';
 import { recordJob } from './stop';
@@ -12,19 +10,6 @@ import { recordJob } from './stop';
  * submit → fail fast → complete (Wait for Result | Submit Only | Wait for Callback) → shape the item.
  * An operation brings its own submit and shape steps; everything in between lives here.
  */
-
-export type Completion = 'waitForResult' | 'submitOnly' | 'waitForCallback';
-
-/** How an item's jobs complete, read once per item from the Completion parameters. */
-export interface CompletionPlan {
-	completion: Completion;
-	/** Wait for Result: how long to poll. */
-	timeoutMs: number;
-	/** Sent as callback_url: the resume URL (Wait for Callback) or the user's URL (Submit Only). */
-	callbackUrl?: string;
-	/** Wait for Callback only: when n8n stops waiting, in ms since the epoch. */
-	callbackDeadline?: number;
-}
 
 /** A submitted job whose callback the execution waits for, with what its item needs on resume. */
 export type AwaitingJob = {
@@ -42,50 +27,6 @@ export type AwaitingJob = {
  * item is what the node shows while the execution waits, and the callback replaces it.
  */
 export type JobOutput = INodeExecutionData & { awaiting?: AwaitingJob };
-
-/** This execution's resume URL, to send as callback_url, naming the wait (see callback.ts). */
-export function resumeUrl(ctx: IExecuteFunctions, itemIndex: number): string {
-	if (ctx.getNode().type.endsWith('Tool')) {
-		throw inputError(
-			ctx.getNode(),
-			itemIndex,
-			'Wait for Callback is not available when the node runs as an AI tool',
-			'An agent needs the answer within its own run: set Completion to Wait for Result.',
-		);
-	}
-	const url = String(ctx.evaluateExpression('{{ $execution.resumeUrl }}', itemIndex));
-	return `${url}${url.includes('?') ? '&' : '?'}${WAIT_PARAM}=${waitIdOf(ctx)}`;
-}
-
-/** Reads Completion, Timeout, Callback URL and Callback Timeout for item `i`, validating the URL. */
-export function readCompletion(
-	ctx: IExecuteFunctions,
-	i: number,
-	defaultTimeoutS: number,
-): CompletionPlan {
-	const completion = ctx.getNodeParameter('completion', i, 'waitForResult') as Completion;
-	const timeoutMs = (ctx.getNodeParameter('timeout', i, defaultTimeoutS) as number) * 1000;
-	if (completion === 'waitForCallback') {
-		const minutes = ctx.getNodeParameter('callbackTimeout', i, 1440) as number;
-		return {
-			completion,
-			timeoutMs,
-			callbackUrl: resumeUrl(ctx, i),
-			callbackDeadline: Date.now() + minutes * 60_000,
-		};
-	}
-	if (completion !== 'submitOnly') return { completion, timeoutMs };
-	const url = String(ctx.getNodeParameter('callbackUrl', i, '') ?? '').trim();
-	if (url && !isHttpUrl(url)) {
-		throw inputError(
-			ctx.getNode(),
-			i,
-			`The Callback URL "${url}" is not an http(s) URL`,
-			'Paste the Production URL of a VLM Run Trigger node, or leave it empty.',
-		);
-	}
-	return { completion, timeoutMs, callbackUrl: url || undefined };
-}
 
 export interface JobSteps {
 	kind: JobKind;
@@ -111,7 +52,7 @@ export async function runJob(
 	const record = { kind, id: String(job.id), itemIndex, status: job.status };
 	recordJob(ctx, record);
 	if (plan.completion === 'waitForResult' && !isTerminal(job.status)) {
-		job = await waitForJob.call(ctx, {
+		job = await waitForJob(ctx, {
 			kind,
 			id: record.id,
 			timeoutMs: plan.timeoutMs,

@@ -14,16 +14,22 @@ export class Limiter {
 	private readonly queue: Waiter[] = [];
 
 	async run<T>(capacity: number, task: () => Promise<T>): Promise<T> {
-		await this.acquire(Math.max(1, Math.floor(capacity)));
+		await this.acquire(capacity);
 		try {
 			return await task();
 		} finally {
-			this.active--;
-			this.drain();
+			this.release();
 		}
 	}
 
-	private async acquire(capacity: number): Promise<void> {
+	release(): void {
+		this.active--;
+		this.drain();
+	}
+
+	/** Takes a place, waiting while `capacity` tasks are running; `release` gives it back. */
+	async acquire(capacity: number): Promise<void> {
+		capacity = Math.max(1, Math.floor(capacity));
 		if (this.queue.length === 0 && this.active < capacity) {
 			this.active++;
 			return;

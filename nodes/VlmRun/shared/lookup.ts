@@ -25,7 +25,7 @@ async function lookupOnce(ctx: IExecuteFunctions, lookup: NamedLookup, i: number
 	if (!pending) {
 		const request = async (): Promise<Lookup> => {
 			try {
-				const found = (await apiRequest.call(ctx, {
+				const found = (await apiRequest(ctx, {
 					method: 'POST',
 					path: lookup.path,
 					body: lookup.body,

@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { apiRequest } from './transport';
 
@@ -17,7 +17,7 @@ export async function listPaged(
 	for (;;) {
 		const limit = Math.min(PAGE_SIZE, max - results.length);
 		const position = style === 'skip' ? { skip: results.length } : { offset: results.length };
-		const page = (await apiRequest.call(ctx, {
+		const page = (await apiRequest(ctx, {
 			method: 'GET',
 			path,
 			qs: { ...extraQuery, ...position, limit },
@@ -33,3 +33,23 @@ export function listLimit(ctx: IExecuteFunctions, itemIndex: number): number {
 		? Number.MAX_SAFE_INTEGER
 		: (ctx.getNodeParameter('limit', itemIndex, 50) as number);
 }
+
+/** Return All and Limit, read by listLimit. */
+export const returnAllProperties: INodeProperties[] = [
+	{
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to return all results or only up to a given limit',
+	},
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 50,
+		description: 'Max number of results to return',
+		displayOptions: { show: { returnAll: [false] } },
+	},
+];

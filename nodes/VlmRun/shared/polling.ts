@@ -26,12 +26,12 @@ const JOB_PATHS: Record<JobKind, string> = {
 
 /** One status request for a prediction or execution. */
 export async function fetchJob(
-	this: VlmRunContext,
+	ctx: VlmRunContext,
 	kind: JobKind,
 	id: string,
 	itemIndex?: number,
 ): Promise<Job> {
-	return (await apiRequest.call(this, {
+	return (await apiRequest(ctx, {
 		method: 'GET',
 		path: `${JOB_PATHS[kind]}${encodeURIComponent(id)}`,
 		itemIndex,
@@ -92,9 +92,9 @@ export interface WaitOptions {
 }
 
 /** Polls a prediction or execution until it completes, fails, is cancelled, times out or the run is cancelled. */
-export async function waitForJob(this: IExecuteFunctions, options: WaitOptions): Promise<Job> {
+export async function waitForJob(ctx: IExecuteFunctions, options: WaitOptions): Promise<Job> {
 	const schedule = options.schedule ?? DEFAULT_POLL_SCHEDULE;
-	const signal = runSignal(this, this.getExecutionCancelSignal());
+	const signal = runSignal(ctx, ctx.getExecutionCancelSignal());
 	const submittedAt = options.submittedAt ?? Date.now();
 	const deadline = submittedAt + options.timeoutMs;
 	const expected = expectedDuration(options.jobClass);
@@ -104,17 +104,17 @@ export async function waitForJob(this: IExecuteFunctions, options: WaitOptions):
 		const remaining = deadline - Date.now();
 		if (remaining <= 0) break;
 		await abortableSleep(Math.min(delay, remaining), signal);
-		last = await fetchJob.call(this, options.kind, options.id, options.itemIndex);
+		last = await fetchJob(ctx, options.kind, options.id, options.itemIndex);
 		options.onStatus?.(last.status);
 		if (last.status === 'completed') {
 			recordDuration(options.jobClass, jobDuration(last) ?? Date.now() - submittedAt);
 			return last;
 		}
-		if (isTerminal(last.status)) throw jobFailedError(this, options.kind, last, options.itemIndex);
+		if (isTerminal(last.status)) throw jobFailedError(ctx, options.kind, last, options.itemIndex);
 	}
 	const seconds = Math.round(options.timeoutMs / 1000);
 	throw new NodeOperationError(
-		this.getNode(),
+		ctx.getNode(),
 		`The ${options.kind} ${options.id} did not finish within ${seconds} s`,
 		{
 			itemIndex: options.itemIndex,

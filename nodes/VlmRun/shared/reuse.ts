@@ -28,17 +28,15 @@ export async function findUploaded(
 	ctx: IExecuteFunctions,
 	file: InputFile,
 ): Promise<FileRecord | undefined> {
-	const found = await apiRequest
-		.call(ctx, {
-			method: 'GET',
-			path: `/files/hash/${await md5Of(ctx, file)}`,
-			itemIndex: file.itemIndex,
-			resource: 'file',
-		})
-		.then(
-			(record) => ({ record: record as Partial<FileRecord> | null }),
-			(error: Error & { httpCode?: string }) => ({ error }),
-		);
+	const found = await apiRequest(ctx, {
+		method: 'GET',
+		path: `/files/hash/${await md5Of(ctx, file)}`,
+		itemIndex: file.itemIndex,
+		resource: 'file',
+	}).then(
+		(record) => ({ record: record as Partial<FileRecord> | null }),
+		(error: Error & { httpCode?: string }) => ({ error }),
+	);
 	if ('error' in found) {
 		if (found.error.httpCode === '404') return undefined;
 		throw found.error;

@@ -27,8 +27,17 @@ export function maxConcurrency(ctx: IExecuteFunctions, itemIndex: number): numbe
 		: DEFAULT_MAX_CONCURRENCY;
 }
 
-export interface RunContext {
-	/** Runs one unit of VLM Run work (a file, a job) under the node's concurrency bound. */
+/** An input item as an operation sees it: its index, and the plan its `validate` returned. */
+export interface PlannedItem<Plan> {
+	index: number;
+	plan: Plan;
+}
+
+export interface RunContext<Plan = unknown> {
+	/**
+	 * Runs one piece of VLM Run work (a file, a job) under the node's concurrency bound. An item
+	 * that calls it gives up its own place in the bound, so its pieces run side by side.
+	 */
 	limit<T>(task: () => Promise<T>): Promise<T>;
 	/**
 	 * Awaits every task. When one fails and the node stops on error, the whole run stops at that
@@ -36,45 +45,44 @@ export interface RunContext {
 	 * the run started outlives it.
 	 */
 	all<T>(tasks: Array<Promise<T>>): Promise<T[]>;
+	/**
+	 * Runs `work` once for several items (e.g. one agent execution for all of them): the first of
+	 * `members` runs it, its output and its error pair to every member, the others output nothing.
+	 */
+	together(members: number[], work: () => Promise<JobOutput[]>): Promise<JobOutput[]>;
+	/** Every input item that passed validation, in input order. */
+	items: Array<PlannedItem<Plan>>;
 	continueOnFail: boolean;
 }
 
-export interface Operation<Prepared = unknown> {
+/**
+ * One operation of a node: its fields, and what it does for one input item. The router owns the
+ * item loop: it validates every item before the first request, bounds concurrency, keeps the
+ * input order, pairs each output to its item and applies continue-on-fail.
+ */
+export interface Operation<Plan = undefined> {
 	description: INodeProperties[];
-	/** Reads and validates the item's parameters without any network call. */
-	prepare?(this: IExecuteFunctions, itemIndex: number): Promise<Prepared>;
-	execute(
-		this: IExecuteFunctions,
-		itemIndex: number,
-		prepared: Prepared,
-		run: RunContext,
-	): Promise<JobOutput[]>;
-	/** Set when execute calls run.limit itself (per file) instead of being limited as a whole. */
-	limitsItself?: boolean;
 	/**
-	 * Lets items share one unit of work (e.g. one agent execution for all items): the items whose
-	 * prepared value `includes` go to one `execute` call, whose output pairs to all of them.
+	 * Reads and checks the item's parameters without any network call, and returns the plan
+	 * `execute` receives. Without it the plan is undefined.
 	 */
-	group?: {
-		includes(prepared: Prepared): boolean;
-		execute(
-			this: IExecuteFunctions,
-			itemIndices: number[],
-			prepared: Prepared[],
-			run: RunContext,
-		): Promise<JobOutput[]>;
-	};
+	validate?(ctx: IExecuteFunctions, index: number): Plan | Promise<Plan>;
+	execute(
+		ctx: IExecuteFunctions,
+		item: PlannedItem<Plan>,
+		run: RunContext<Plan>,
+	): Promise<JobOutput[]>;
 }
 
 export type OperationMap = Record<string, Record<string, Operation<unknown>>>;
 
 /**
  * A node's resource→operation map, typed by its resource and operation names (so the selectors can
- * be checked against it) while each operation's prepared value stays private to its file.
+ * be checked against it) while each operation's plan type stays private to its file.
  */
 export function operationMap<Map extends OperationMap>(
 	map: Map,
-): { [Resource in keyof Map]: { [Name in keyof Map[Resource]]: Operation } } {
+): { [Resource in keyof Map]: { [Name in keyof Map[Resource]]: Operation<unknown> } } {
 	return map;
 }
 
@@ -154,46 +162,40 @@ export function pairingOf(members: number[]): IPairedItemData | IPairedItemData[
  * the Max Concurrent Requests bound, keeps input order, pairs every output and applies continue-on-fail.
  */
 export async function route(
-	this: IExecuteFunctions,
+	ctx: IExecuteFunctions,
 	operations: OperationMap,
 ): Promise<JobOutput[][]> {
-	const resource = this.getNodeParameter('resource', 0) as string;
-	const operationName = this.getNodeParameter('operation', 0) as string;
+	const resource = ctx.getNodeParameter('resource', 0) as string;
+	const operationName = ctx.getNodeParameter('operation', 0) as string;
 	const operation = operations[resource]?.[operationName];
 	if (!operation) {
 		throw new NodeOperationError(
-			this.getNode(),
+			ctx.getNode(),
 			`The operation "${operationName}" is not supported`,
 		);
 	}
-	const items = this.getInputData();
-	const continueOnFail = this.continueOnFail();
-	const results: JobOutput[][] = items.map(() => []);
-	const prepared: unknown[] = [];
-	const rejected = new Set<number>();
+	const inputs = ctx.getInputData();
+	const continueOnFail = ctx.continueOnFail();
+	const results: JobOutput[][] = inputs.map(() => []);
+	const planned: Array<PlannedItem<unknown>> = [];
 
-	for (let i = 0; i < items.length; i++) {
+	for (let index = 0; index < inputs.length; index++) {
 		try {
-			prepared[i] = operation.prepare ? await operation.prepare.call(this, i) : undefined;
+			const plan = operation.validate ? await operation.validate(ctx, index) : undefined;
+			planned.push({ index, plan });
 		} catch (error) {
-			const nodeError = asNodeError(this, error as Error, i);
+			const nodeError = asNodeError(ctx, error as Error, index);
 			if (!continueOnFail) throw nodeError;
-			results[i] = [errorItem(nodeError, { item: i })];
-			rejected.add(i);
+			results[index] = [errorItem(nodeError, { item: index })];
 		}
 	}
-
-	const group = operation.group;
-	const grouped = group
-		? items.map((_, i) => i).filter((i) => !rejected.has(i) && group.includes(prepared[i]))
-		: [];
 
 	const limiter = new Limiter();
 	let failure: Error | undefined;
 	const fail = (error: Error) => {
 		if (error instanceof StoppedError) return;
 		failure = failure ?? error;
-		stopRun(this);
+		stopRun(ctx);
 	};
 	const all = async <T>(tasks: Array<Promise<T>>): Promise<T[]> => {
 		const settled = await Promise.all(
@@ -202,7 +204,7 @@ export async function route(
 					await task.then(
 						(value) => ({ value }),
 						(error: Error) => {
-							if (!continueOnFail) stopRun(this);
+							if (!continueOnFail) stopRun(ctx);
 							return { error };
 						},
 					),
@@ -216,48 +218,43 @@ export async function route(
 		if (stopped && 'error' in stopped) throw stopped.error;
 		return settled.map((entry) => (entry as { value: T }).value);
 	};
-	// A group's output lands at the position of its first item, so the output order follows the input.
-	const runUnit = async (members: number[], work: (run: RunContext) => Promise<JobOutput[]>) => {
-		const i = members[0];
-		const capacity = maxConcurrency(this, i);
-		const limit = async <T>(task: () => Promise<T>) =>
-			await limiter.run(capacity, async () => {
+	const runItem = async (item: PlannedItem<unknown>) => {
+		const capacity = maxConcurrency(ctx, item.index);
+		let pairing = pairingOf([item.index]);
+		// The item holds a place in the bound until it asks for places for its own pieces of work.
+		let holding = false;
+		const release = () => {
+			if (holding) limiter.release();
+			holding = false;
+		};
+		const limit = async <T>(task: () => Promise<T>) => {
+			release();
+			return await limiter.run(capacity, async () => {
 				if (failure) throw new StoppedError();
 				return await task();
 			});
-		const run: RunContext = { limit, all, continueOnFail };
-		const execute = async () => await work(run);
+		};
+		const together = async (members: number[], work: () => Promise<JobOutput[]>) => {
+			if (members[0] !== item.index) return [];
+			pairing = pairingOf(members);
+			return await work();
+		};
+		const run: RunContext<unknown> = { limit, all, together, items: planned, continueOnFail };
 		try {
-			results[i] = withPairing(
-				operation.limitsItself ? await execute() : await limit(execute),
-				pairingOf(members),
-			);
+			await limiter.acquire(capacity);
+			holding = true;
+			if (failure) throw new StoppedError();
+			results[item.index] = withPairing(await operation.execute(ctx, item, run), pairing);
 		} catch (error) {
 			if (error instanceof StoppedError) return;
-			const nodeError = asNodeError(this, error as Error, i);
-			if (continueOnFail) results[i] = [errorItem(nodeError, pairingOf(members))];
+			const nodeError = asNodeError(ctx, error as Error, item.index);
+			if (continueOnFail) results[item.index] = [errorItem(nodeError, pairing)];
 			else fail(nodeError);
+		} finally {
+			release();
 		}
 	};
-	const runItem = async (i: number) =>
-		await runUnit([i], async (run) => await operation.execute.call(this, i, prepared[i], run));
-	await Promise.all([
-		...items.map(async (_, i) =>
-			rejected.has(i) || grouped.includes(i) ? undefined : await runItem(i),
-		),
-		group && grouped.length
-			? runUnit(
-					grouped,
-					async (run) =>
-						await group.execute.call(
-							this,
-							grouped,
-							grouped.map((i) => prepared[i]),
-							run,
-						),
-				)
-			: undefined,
-	]);
-	if (failure) throw namingCreatedJobs(this, failure);
+	await Promise.all(planned.map(runItem));
+	if (failure) throw namingCreatedJobs(ctx, failure);
 	return [results.flat()];
 }

@@ -16,8 +16,8 @@ import {
  */
 
 /** Fetches a presigned download URL. */
-export async function fetchSignedUrl(this: VlmRunContext, url: string): Promise<RawResponse> {
-	const response = (await this.helpers.httpRequest({
+export async function fetchSignedUrl(ctx: VlmRunContext, url: string): Promise<RawResponse> {
+	const response = (await ctx.helpers.httpRequest({
 		method: 'GET',
 		url,
 		encoding: 'arraybuffer',
@@ -34,14 +34,14 @@ export async function fetchSignedUrl(this: VlmRunContext, url: string): Promise<
 
 /** PUTs bytes to a presigned storage URL. */
 export async function putSignedUrl(
-	this: VlmRunContext,
+	ctx: VlmRunContext,
 	url: string,
 	body: NodeJS.ReadableStream | Buffer,
 	contentType: string,
 	contentLength: number,
 	itemIndex?: number,
 ): Promise<void> {
-	const response = (await this.helpers.httpRequest({
+	const response = (await ctx.helpers.httpRequest({
 		method: 'PUT',
 		url,
 		body: body as unknown as IDataObject,
@@ -49,14 +49,14 @@ export async function putSignedUrl(
 		timeout: TIMEOUTS.upload,
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
-		abortSignal: cancelSignal(this),
+		abortSignal: cancelSignal(ctx),
 		// With redirects on, axios sends through follow-redirects, which keeps every chunk of the
 		// request body in memory to replay it after a redirect: a 1 GiB upload would cost 1 GiB of
 		// RAM. Storage URLs answer a PUT directly, so redirects are off and the body just streams.
 		disableFollowRedirect: true,
 	})) as FullResponse;
 	if (response.statusCode !== 200) {
-		throw apiError(this.getNode(), {
+		throw apiError(ctx.getNode(), {
 			status: response.statusCode,
 			body: response.body,
 			method: 'PUT',

@@ -39,17 +39,17 @@ async function* guardStream(
  * Sends a request whose answer is streamed (chat with stream: true) and returns the body as it
  * arrives. Never retried: once sent, VLM Run may already be answering, and charging for it.
  */
-export async function apiStream(this: VlmRunContext, call: ApiCall): Promise<ByteStream> {
-	const signal = cancelSignal(this);
+export async function apiStream(ctx: VlmRunContext, call: ApiCall): Promise<ByteStream> {
+	const signal = cancelSignal(ctx);
 	let response: FullResponse;
 	try {
-		response = await send(this, { ...call, kind: 'create', streamResponse: true });
+		response = await send(ctx, { ...call, kind: 'create', streamResponse: true });
 	} catch (error) {
-		if (signal.aborted) throw cancelledError(this, call, signal);
-		throw connectionError(this, call, findErrorCode(error) ?? 'ECONNABORTED');
+		if (signal.aborted) throw cancelledError(ctx, call, signal);
+		throw connectionError(ctx, call, findErrorCode(error) ?? 'ECONNABORTED');
 	}
 	if (response.statusCode >= 300) {
-		throw apiError(this.getNode(), {
+		throw apiError(ctx.getNode(), {
 			status: response.statusCode,
 			body: parseErrorBody(await readText(response.body)),
 			method: call.method,
@@ -59,5 +59,5 @@ export async function apiStream(this: VlmRunContext, call: ApiCall): Promise<Byt
 			names: call.names,
 		});
 	}
-	return guardStream(this, call, response.body as ByteStream, signal);
+	return guardStream(ctx, call, response.body as ByteStream, signal);
 }

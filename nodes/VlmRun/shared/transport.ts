@@ -179,14 +179,14 @@ async function perform(ctx: VlmRunContext, call: ApiCall): Promise<FullResponse>
 }
 
 /** The one way this package talks to VLM Run: auth, client id, pacing, retries and error mapping. */
-export async function apiRequest<T = IDataObject>(this: VlmRunContext, call: ApiCall): Promise<T> {
-	const response = await perform(this, call);
+export async function apiRequest<T = IDataObject>(ctx: VlmRunContext, call: ApiCall): Promise<T> {
+	const response = await perform(ctx, call);
 	return response.body as T;
 }
 
 /** Like apiRequest, but returns the raw bytes and content type (artifacts, skill bundles). */
-export async function apiDownload(this: VlmRunContext, call: ApiCall): Promise<RawResponse> {
-	const response = await perform(this, { ...call, binaryResponse: true });
+export async function apiDownload(ctx: VlmRunContext, call: ApiCall): Promise<RawResponse> {
+	const response = await perform(ctx, { ...call, binaryResponse: true });
 	const headers: Record<string, string> = {};
 	for (const [name, value] of Object.entries(response.headers)) {
 		if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value[0] : value;

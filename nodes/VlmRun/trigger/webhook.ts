@@ -25,10 +25,10 @@ async function fetchRecord(
 	const kinds: JobKind[] =
 		'name' in job && !('domain' in job) ? ['execution', 'prediction'] : ['prediction', 'execution'];
 	// apiRequest only throws NodeApiError / NodeOperationError, so whatever is not a 404 goes on as it is.
-	const first = await fetchJob.call(ctx, kinds[0], job.id).catch((error: NodeApiError) => error);
+	const first = await fetchJob(ctx, kinds[0], job.id).catch((error: NodeApiError) => error);
 	if (!(first instanceof Error)) return first;
 	if (first.httpCode !== '404') throw first;
-	return await fetchJob.call(ctx, kinds[1], job.id);
+	return await fetchJob(ctx, kinds[1], job.id);
 }
 
 /**

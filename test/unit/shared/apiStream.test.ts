@@ -29,7 +29,7 @@ describe('apiStream', () => {
 		const { ctx, sent } = streamContext([
 			{ statusCode: 200, body: Readable.from(['data: a\n\n', 'data: [DONE]\n\n']) },
 		]);
-		const stream = await apiStream.call(ctx, call);
+		const stream = await apiStream(ctx, call);
 
 		expect(await collect(stream)).toBe('data: a\n\ndata: [DONE]\n\n');
 		expect(sent).toHaveLength(1);
@@ -52,7 +52,7 @@ describe('apiStream', () => {
 		]);
 		const { ctx } = streamContext([{ statusCode: 422, body }]);
 
-		await expect(apiStream.call(ctx, call)).rejects.toMatchObject({
+		await expect(apiStream(ctx, call)).rejects.toMatchObject({
 			message: 'VLM Run did not accept the request',
 			description: expect.stringContaining('VLM Run said: messages: field required'),
 			httpCode: '422',
@@ -64,7 +64,7 @@ describe('apiStream', () => {
 		const { ctx } = streamContext([
 			{ statusCode: 502, body: Readable.from(['upstream timed out']) },
 		]);
-		await expect(apiStream.call(ctx, call)).rejects.toMatchObject({
+		await expect(apiStream(ctx, call)).rejects.toMatchObject({
 			message: 'VLM Run had a server problem (HTTP 502)',
 			description: expect.stringContaining('VLM Run said: upstream timed out'),
 		});
@@ -80,7 +80,7 @@ describe('apiStream', () => {
 				first,
 				{ statusCode: 200, body: Readable.from(['data: [DONE]\n\n']) },
 			]);
-			await expect(apiStream.call(ctx, call)).rejects.toBeDefined();
+			await expect(apiStream(ctx, call)).rejects.toBeDefined();
 			expect(sent).toHaveLength(1);
 		}
 	});
@@ -88,7 +88,7 @@ describe('apiStream', () => {
 	it('turns a connection that breaks mid-stream into a connection error', async () => {
 		const body = new Readable({ read() {} });
 		const { ctx } = streamContext([{ statusCode: 200, body }]);
-		const stream = await apiStream.call(ctx, call);
+		const stream = await apiStream(ctx, call);
 		body.push('data: partial');
 		body.destroy(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
 
@@ -102,7 +102,7 @@ describe('apiStream', () => {
 		const controller = new AbortController();
 		const body = new Readable({ read() {} });
 		const { ctx } = streamContext([{ statusCode: 200, body }], controller.signal);
-		const stream = await apiStream.call(ctx, call);
+		const stream = await apiStream(ctx, call);
 		controller.abort();
 		body.destroy(new Error('aborted'));
 

@@ -6,7 +6,8 @@ import {
 	waitForCallbacks,
 	type JobShapers,
 } from '../../../nodes/VlmRun/shared/callback';
-import { resumeUrl, type JobOutput } from '../../../nodes/VlmRun/shared/jobs';
+import { resumeUrl } from '../../../nodes/VlmRun/shared/completion';
+import type { JobOutput } from '../../../nodes/VlmRun/shared/jobs';
 import {
 	executeContext,
 	signatureHeader,

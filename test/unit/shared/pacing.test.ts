@@ -64,7 +64,7 @@ describe('pacing', () => {
 		const started: number[] = [];
 		await Promise.all(
 			runs.map(async ({ ctx }) => {
-				await apiRequest.call(ctx, { method: 'GET', path: '/a' });
+				await apiRequest(ctx, { method: 'GET', path: '/a' });
 				started.push(Date.now());
 			}),
 		);

@@ -8,9 +8,9 @@ const fastPolicy = { maxAttempts: 4, baseDelayMs: 5, maxDelayMs: 2000, maxTotalM
 describe('apiRequest', () => {
 	it('joins the base URL, sends the client id and returns the JSON body', async () => {
 		const { ctx, sent } = scriptedContext([{ statusCode: 200, body: { id: 'p1' } }]);
-		await expect(apiRequest.call(ctx, { method: 'GET', path: '/predictions/p1' })).resolves.toEqual(
-			{ id: 'p1' },
-		);
+		await expect(apiRequest(ctx, { method: 'GET', path: '/predictions/p1' })).resolves.toEqual({
+			id: 'p1',
+		});
 		expect(sent[0].url).toBe('http://vlm.test/v1/predictions/p1');
 		expect(sent[0].headers).toEqual({ 'X-Client-Id': CLIENT_ID });
 		expect(CLIENT_ID).toMatch(/^n8n-nodes-vlmrun\/\d+\.\d+\.\d+/);
@@ -23,7 +23,7 @@ describe('apiRequest', () => {
 			{ statusCode: 200, body: [] },
 		]);
 		await expect(
-			apiRequest.call(ctx, { method: 'GET', path: '/files', policy: fastPolicy }),
+			apiRequest(ctx, { method: 'GET', path: '/files', policy: fastPolicy }),
 		).resolves.toEqual([]);
 		expect(sent).toHaveLength(3);
 	});
@@ -34,7 +34,7 @@ describe('apiRequest', () => {
 			{ statusCode: 201 },
 		]);
 		await expect(
-			apiRequest.call(ctx, {
+			apiRequest(ctx, {
 				method: 'POST',
 				path: '/document/generate',
 				body: {},
@@ -48,7 +48,7 @@ describe('apiRequest', () => {
 	it('never resends a job-creating call after the connection dropped mid-request', async () => {
 		const { ctx, sent } = scriptedContext([{ code: 'ECONNRESET' }, { statusCode: 201 }]);
 		await expect(
-			apiRequest.call(ctx, {
+			apiRequest(ctx, {
 				method: 'POST',
 				path: '/agent/execute',
 				body: {},
@@ -69,7 +69,7 @@ describe('apiRequest', () => {
 		]);
 		const started = Date.now();
 		await expect(
-			apiRequest.call(ctx, {
+			apiRequest(ctx, {
 				method: 'POST',
 				path: '/image/generate',
 				body: {},
@@ -86,10 +86,10 @@ describe('apiRequest', () => {
 			{ statusCode: 200, body: { n: 1 } },
 			{ statusCode: 200, body: { n: 2 } },
 		]);
-		const first = apiRequest.call(ctx, { method: 'GET', path: '/a', policy: fastPolicy });
+		const first = apiRequest(ctx, { method: 'GET', path: '/a', policy: fastPolicy });
 		await new Promise((resolve) => setImmediate(resolve));
 		const started = Date.now();
-		await apiRequest.call(ctx, { method: 'GET', path: '/b', policy: fastPolicy });
+		await apiRequest(ctx, { method: 'GET', path: '/b', policy: fastPolicy });
 		expect(Date.now() - started).toBeGreaterThanOrEqual(250);
 		await first;
 		expect(sent.map((options) => options.url).sort()).toEqual([
@@ -105,7 +105,7 @@ describe('apiRequest', () => {
 			{ baseUrl: 'http://budget.test/v1' },
 		);
 		await expect(
-			apiRequest.call(ctx, {
+			apiRequest(ctx, {
 				method: 'GET',
 				path: '/x',
 				policy: { ...fastPolicy, maxAttempts: 2, maxTotalMs: 400 },
@@ -127,7 +127,7 @@ describe('apiRequest', () => {
 			{ baseUrl: 'http://deadline.test/v1' },
 		);
 		await expect(
-			apiRequest.call(ctx, {
+			apiRequest(ctx, {
 				method: 'POST',
 				path: '/image/generate',
 				body: {},
@@ -144,16 +144,16 @@ describe('apiRequest', () => {
 			{ statusCode: 200, body: { id: 'ok' } },
 		]);
 		await expect(
-			apiRequest.call(ctx, { method: 'GET', path: '/predictions/ok', policy: fastPolicy }),
+			apiRequest(ctx, { method: 'GET', path: '/predictions/ok', policy: fastPolicy }),
 		).resolves.toEqual({ id: 'ok' });
 		expect(sent).toHaveLength(2);
 	});
 
 	it('keeps the API key out of every error', async () => {
 		const { ctx } = scriptedContext([{ statusCode: 401, body: { detail: 'Invalid API key' } }]);
-		const error = (await apiRequest
-			.call(ctx, { method: 'GET', path: '/files' })
-			.catch((caught: Error) => caught)) as Error & {
+		const error = (await apiRequest(ctx, { method: 'GET', path: '/files' }).catch(
+			(caught: Error) => caught,
+		)) as Error & {
 			description?: string;
 		};
 		expect(

@@ -19,10 +19,10 @@ describe('transport costs', () => {
 		]);
 		const getCredentials = jest.spyOn(ctx, 'getCredentials');
 		await Promise.all([
-			apiRequest.call(ctx, { method: 'GET', path: '/a' }),
-			apiRequest.call(ctx, { method: 'GET', path: '/b' }),
+			apiRequest(ctx, { method: 'GET', path: '/a' }),
+			apiRequest(ctx, { method: 'GET', path: '/b' }),
 		]);
-		await apiRequest.call(ctx, { method: 'GET', path: '/c' });
+		await apiRequest(ctx, { method: 'GET', path: '/c' });
 		expect(getCredentials).toHaveBeenCalledTimes(1);
 		expect(sent.map((options) => options.url)).toEqual([
 			'http://vlm.test/v1/a',
@@ -37,10 +37,10 @@ describe('transport costs', () => {
 			.spyOn(ctx, 'getCredentials')
 			.mockRejectedValueOnce(new Error('database is locked'))
 			.mockResolvedValueOnce({ apiKey: 'k', baseUrl: 'http://vlm.test/v1' });
-		await expect(apiRequest.call(ctx, { method: 'GET', path: '/a' })).rejects.toThrow(
+		await expect(apiRequest(ctx, { method: 'GET', path: '/a' })).rejects.toThrow(
 			'database is locked',
 		);
-		await expect(apiRequest.call(ctx, { method: 'GET', path: '/a' })).resolves.toEqual({});
+		await expect(apiRequest(ctx, { method: 'GET', path: '/a' })).resolves.toEqual({});
 		expect(getCredentials).toHaveBeenCalledTimes(2);
 	});
 
@@ -54,7 +54,7 @@ describe('transport costs', () => {
 			return { statusCode: 200, headers: {}, body: '' };
 		};
 		const body = Readable.from([Buffer.from('video bytes')]);
-		await putSignedUrl.call(ctx, 'http://storage.test/upload?sig=x', body, 'video/mp4', 11, 0);
+		await putSignedUrl(ctx, 'http://storage.test/upload?sig=x', body, 'video/mp4', 11, 0);
 		expect(sent).toHaveLength(1);
 		expect(sent[0]).toMatchObject({ method: 'PUT', body, disableFollowRedirect: true });
 		expect(sent[0].headers).toEqual({ 'Content-Type': 'video/mp4', 'Content-Length': '11' });

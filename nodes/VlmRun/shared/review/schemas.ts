@@ -15,19 +15,17 @@ export async function domainSchema(
 	if (!cache) runs.set(ctx, (cache = new Map()));
 	let schema = cache.get(domain);
 	if (!schema) {
-		schema = apiRequest
-			.call(ctx, {
-				method: 'POST',
-				path: '/schema',
-				body: { domain },
-				kind: 'read',
-				itemIndex,
-				resource: 'domain',
-			})
-			.then((response) => {
-				const json = (response as IDataObject).json_schema;
-				return json && typeof json === 'object' ? (json as IDataObject) : undefined;
-			});
+		schema = apiRequest(ctx, {
+			method: 'POST',
+			path: '/schema',
+			body: { domain },
+			kind: 'read',
+			itemIndex,
+			resource: 'domain',
+		}).then((response) => {
+			const json = (response as IDataObject).json_schema;
+			return json && typeof json === 'object' ? (json as IDataObject) : undefined;
+		});
 		cache.set(domain, schema);
 		// A failed fetch is not kept, so the next file tries again.
 		schema.catch(() => cache.delete(domain));
