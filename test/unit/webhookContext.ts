@@ -58,13 +58,13 @@ export function webhookContext(setup: WebhookSetup) {
 	const expressions: string[] = [];
 	const { response: responseObject, answer: response } = fakeResponse<IDataObject>();
 	const staticData = setup.staticData ?? {};
+	const credentialReads = { count: 0 };
 	const ctx = {
 		getNode: () => nodeWith(setup.nodeName ?? 'VLM Run Trigger', setup.secret !== undefined),
-		getCredentials: async () => ({
-			apiKey: 'k',
-			baseUrl: 'http://vlm.test/v1',
-			webhookSecret: setup.secret,
-		}),
+		getCredentials: async () => {
+			credentialReads.count++;
+			return { apiKey: 'k', baseUrl: 'http://vlm.test/v1', webhookSecret: setup.secret };
+		},
 		getRequestObject: () => ({
 			rawBody: Buffer.from(setup.body, 'utf8'),
 			headers: setup.headers ?? {},
@@ -88,7 +88,7 @@ export function webhookContext(setup: WebhookSetup) {
 			httpRequestWithAuthentication: apiHelper(setup.api ?? {}, sent),
 		},
 	} as unknown as IWebhookFunctions;
-	return { ctx, sent, response, staticData, expressions };
+	return { ctx, sent, response, staticData, expressions, credentialReads };
 }
 
 export interface ExecuteSetup {

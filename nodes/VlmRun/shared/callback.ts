@@ -187,6 +187,8 @@ interface Tally {
 	/** The list request that learns which jobs had finished before this process heard of the wait. */
 	seeded?: Promise<void>;
 	resumed: boolean;
+	/** The Webhook Signing Secret, read once per wait instead of once per callback. */
+	secret?: string;
 	/** When n8n stops waiting; the tally is dropped after it. */
 	deadline: number;
 }
@@ -256,11 +258,13 @@ export async function resumeFromCallback(
 	this: IWebhookFunctions,
 	shapers: JobShapers,
 ): Promise<IWebhookResponseData> {
-	const delivery = await readDelivery(this);
+	const waitId = waitOfCallback(this);
+	const delivery = await readDelivery(this, tallies.get(waitId)?.secret);
 	if (!delivery.ok) return reply(this, delivery.status, { error: delivery.message });
 	const received = delivery.job.id;
-	const waitId = waitOfCallback(this);
+	// Opened only for a verified delivery, so that forged requests cannot fill the memory.
 	const tally = tallies.get(waitId) ?? openTally(this, waitId);
+	tally.secret = delivery.secret;
 	// A repeat of a delivery racing the resume; 2xx so that VLM Run stops delivering it.
 	if (tally.resumed) return reply(this, 200, { received, resumed: true });
 	const job = tally.jobs.get(received);
@@ -284,7 +288,7 @@ export async function resumeFromCallback(
 	tally.resumed = true;
 	const { slots, finished } = tally;
 	// Only the resumed mark stays until the deadline, to answer late repeats.
-	Object.assign(tally, { slots: [], jobs: new Map(), finished: new Map() });
+	Object.assign(tally, { slots: [], jobs: new Map(), finished: new Map(), secret: undefined });
 	// Failures come out as error items: on resume n8n runs no node code that could stop the workflow.
 	const items = await settle(this, slots, finished, shapers, (error, pairedItem) =>
 		errorItem(error, pairedItem),

@@ -197,6 +197,30 @@ describe('Wait for Callback: webhook()', () => {
 		expect(last.result.webhookResponse).toEqual({ received: 'p2', resumed: true });
 	});
 
+	it('reads the signing secret once per wait, and again when a delivery does not match it', async () => {
+		const wait = await waitingRun(['p1', 'p2', 'p3']);
+		const query = { vlmrunWait: String(wait.vlmrunCallbackWait) };
+		const api = list(
+			{ id: 'p1', status: 'running' },
+			{ id: 'p2', status: 'running' },
+			{ id: 'p3', status: 'running' },
+		);
+		const first = await deliver(wait, done('p1'), { query, api });
+		expect(first.credentialReads.count).toBeGreaterThan(0);
+		const second = await deliver(wait, done('p2'), { query });
+		expect(second.credentialReads.count).toBe(0);
+		expect(second.response.status).toBe(200);
+		// The secret was changed in the credential meanwhile: the delivery is checked against it.
+		const body = JSON.stringify(done('p3'));
+		const rotated = await deliver(wait, done('p3'), {
+			query,
+			secret: 'whsec_new',
+			headers: signatureHeader('whsec_new', body),
+		});
+		expect(rotated.credentialReads.count).toBe(1);
+		expect(rotated.result.webhookResponse).toEqual({ received: 'p3', resumed: true });
+	});
+
 	it('reads the wait from the node context through expressions that no node name can break', async () => {
 		const { expressions } = await deliver(await waitingRun(), done('p1'), {
 			nodeName: 'My "VLM" }} {{ node',
