@@ -25,6 +25,7 @@
 //   workers     (alone, bench/workers.mjs) queue mode, 10 concurrent executions × 100 items with 1 and
 //               2 workers: wall times and their ratio
 //   lengths, requests, ratelimit, cpu   issue 14's real-account figures (bench/accounts.mjs)
+//   callbacks   (alone, bench/callbacks.mjs) Wait for Callback at 10/100/500 simultaneous callbacks
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -61,6 +62,8 @@ if (args[0] === 'workers') {
 	await (await import('./workers.mjs')).benchWorkers();
 	process.exit(0);
 }
+if (args[0] === 'callbacks')
+	process.exit(await (await import('./callbacks.mjs')).run(args.slice(1)));
 const ALL = ['throughput', 'overhead', 'memory', 'polling', 'scaling', ...ACCOUNT_CASES];
 const OUT_DIR = join(REPO_ROOT, 'bench-output');
 const quick = args.includes('--quick');
