@@ -17,7 +17,8 @@ const extract = (maxConcurrency: number) =>
 		resource: 'prediction',
 		operation: 'extract',
 		domain: { __rl: true, mode: 'id', value: 'document.receipt' },
-		options: { maxConcurrency },
+		// Batch jobs, so that they stay running until the test finishes them.
+		options: { maxConcurrency, synchronous: false },
 	});
 
 const pdfs = async (count: number): Promise<INodeExecutionData[]> =>
