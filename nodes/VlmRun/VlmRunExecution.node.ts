@@ -12,9 +12,11 @@ import { operations, properties } from './execution';
 import { executionShapers } from './execution/run.operation';
 import { EXECUTION_DEFAULTS } from './execution/run.review';
 import { searchAgents, searchSkills } from './methods/listSearch';
-import { callbackWebhooks, resumeFromCallback, waitForCallbacks } from './shared/callback';
-import { reviewOutputsExpression, routeReviewed } from './shared/review';
-import { route } from './shared/router';
+import { callbackWebhooks } from './shared/callback';
+import { executeJobNode, receiveJobCallback, type JobNode } from './shared/jobNode';
+import { reviewOutputsExpression } from './shared/review';
+
+const JOBS: JobNode = { operations, shapers: executionShapers, reviewed: EXECUTION_DEFAULTS };
 
 export class VlmRunExecution implements INodeType {
 	description: INodeTypeDescription = {
@@ -40,19 +42,11 @@ export class VlmRunExecution implements INodeType {
 	methods = { listSearch: { searchAgents, searchSkills } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const output = await waitForCallbacks.call(
-			this,
-			await route(this, operations),
-			executionShapers,
-		);
-		return routeReviewed(this, output, EXECUTION_DEFAULTS);
+		return await executeJobNode(this, JOBS);
 	}
 
 	/** Receives VLM Run's callbacks for Run with Completion: Wait for Callback (see shared/callback.ts). */
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		const response = await resumeFromCallback.call(this, executionShapers);
-		if (response.workflowData)
-			response.workflowData = routeReviewed(this, response.workflowData, EXECUTION_DEFAULTS);
-		return response;
+		return await receiveJobCallback(this, JOBS);
 	}
 }

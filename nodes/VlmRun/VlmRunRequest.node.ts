@@ -12,9 +12,11 @@ import { searchDomains } from './methods/listSearch';
 import { operations, properties } from './request';
 import { predictionShapers } from './request/extract.operation';
 import { REQUEST_DEFAULTS } from './request/extract.review';
-import { callbackWebhooks, resumeFromCallback, waitForCallbacks } from './shared/callback';
-import { reviewOutputsExpression, routeReviewed } from './shared/review';
-import { route } from './shared/router';
+import { callbackWebhooks } from './shared/callback';
+import { executeJobNode, receiveJobCallback, type JobNode } from './shared/jobNode';
+import { reviewOutputsExpression } from './shared/review';
+
+const JOBS: JobNode = { operations, shapers: predictionShapers, reviewed: REQUEST_DEFAULTS };
 
 export class VlmRunRequest implements INodeType {
 	description: INodeTypeDescription = {
@@ -40,19 +42,11 @@ export class VlmRunRequest implements INodeType {
 	methods = { listSearch: { searchDomains } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const output = await waitForCallbacks.call(
-			this,
-			await route(this, operations),
-			predictionShapers,
-		);
-		return routeReviewed(this, output, REQUEST_DEFAULTS);
+		return await executeJobNode(this, JOBS);
 	}
 
 	/** Receives VLM Run's callbacks for Completion: Wait for Callback (see shared/callback.ts). */
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		const response = await resumeFromCallback.call(this, predictionShapers);
-		if (response.workflowData)
-			response.workflowData = routeReviewed(this, response.workflowData, REQUEST_DEFAULTS);
-		return response;
+		return await receiveJobCallback(this, JOBS);
 	}
 }

@@ -53,6 +53,6 @@ export class VlmRunTrigger implements INodeType {
 	};
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		return await receiveCallback.call(this);
+		return await receiveCallback(this);
 	}
 }

@@ -140,7 +140,7 @@ async function settle(
  * otherwise the execution waits for the callbacks and the pending jobs are output meanwhile.
  */
 export async function waitForCallbacks(
-	this: IExecuteFunctions,
+	ctx: IExecuteFunctions,
 	output: JobOutput[][],
 	shapers: JobShapers,
 ): Promise<INodeExecutionData[][]> {
@@ -151,22 +151,22 @@ export async function waitForCallbacks(
 	// callbacks away until the execution waits); if all have, there is nothing to wait for.
 	let finished: Map<string, Job> | undefined;
 	try {
-		finished = await readFinishedJobs(this, jobs);
+		finished = await readFinishedJobs(ctx, jobs);
 	} catch (error) {
-		this.logger.warn(
+		ctx.logger.warn(
 			`VLM Run: could not check the submitted jobs before waiting; waiting for their callbacks (${(error as Error).message})`,
 		);
 	}
 	if (finished?.size === jobs.length) {
 		return [
-			await settle(this, slots, finished, shapers, (error, pairedItem) => {
-				if (this.continueOnFail()) return errorItem(error, pairedItem);
+			await settle(ctx, slots, finished, shapers, (error, pairedItem) => {
+				if (ctx.continueOnFail()) return errorItem(error, pairedItem);
 				throw error;
 			}),
 		];
 	}
-	const context = this.getContext('node');
-	context[WAIT_KEY] = waitIdOf(this);
+	const context = ctx.getContext('node');
+	context[WAIT_KEY] = waitIdOf(ctx);
 	// A pending item's json is replaced on resume, so only its job, binaries and pairing are kept.
 	context[STATE_KEY] = JSON.stringify(
 		slots.map(({ item, job }) =>
@@ -175,7 +175,7 @@ export async function waitForCallbacks(
 				: { item },
 		),
 	);
-	await this.putExecutionToWait(new Date(Math.max(...jobs.map((job) => job.deadline))));
+	await ctx.putExecutionToWait(new Date(Math.max(...jobs.map((job) => job.deadline))));
 	return [slots.map((slot) => slot.item)];
 }
 
@@ -255,42 +255,42 @@ async function finalState(ctx: IWebhookFunctions, job: AwaitingJob, delivered: J
 
 /** webhook() for Wait for Callback: records the delivery, and resumes on the one that completes the set. */
 export async function resumeFromCallback(
-	this: IWebhookFunctions,
+	ctx: IWebhookFunctions,
 	shapers: JobShapers,
 ): Promise<IWebhookResponseData> {
-	const waitId = waitOfCallback(this);
-	const delivery = await readDelivery(this, tallies.get(waitId)?.secret);
-	if (!delivery.ok) return reply(this, delivery.status, { error: delivery.message });
+	const waitId = waitOfCallback(ctx);
+	const delivery = await readDelivery(ctx, tallies.get(waitId)?.secret);
+	if (!delivery.ok) return reply(ctx, delivery.status, { error: delivery.message });
 	const received = delivery.job.id;
 	// Opened only for a verified delivery, so that forged requests cannot fill the memory.
-	const tally = tallies.get(waitId) ?? openTally(this, waitId);
+	const tally = tallies.get(waitId) ?? openTally(ctx, waitId);
 	tally.secret = delivery.secret;
 	// A repeat of a delivery racing the resume; 2xx so that VLM Run stops delivering it.
-	if (tally.resumed) return reply(this, 200, { received, resumed: true });
+	if (tally.resumed) return reply(ctx, 200, { received, resumed: true });
 	const job = tally.jobs.get(received);
 	// 2xx, so VLM Run does not retry a callback that will never be wanted (e.g. from an earlier loop run).
 	if (!job)
-		return reply(this, 200, { received, ignored: 'This execution is not waiting for this job' });
+		return reply(ctx, 200, { received, ignored: 'This execution is not waiting for this job' });
 	try {
-		const final = await finalState(this, job, delivery.job as Job);
+		const final = await finalState(ctx, job, delivery.job as Job);
 		if (isTerminal(final.status)) tally.finished.set(job.id, final);
-		await seed(this, tally);
+		await seed(ctx, tally);
 	} catch (error) {
 		// Not 2xx, so VLM Run delivers again; what this callback taught the tally is kept.
-		return reply(this, 503, {
+		return reply(ctx, 503, {
 			error: `Could not read the jobs from VLM Run: ${(error as Error).message}`,
 		});
 	}
 	// From here to the return there is no await: one callback alone sees the set complete.
 	const waiting = tally.jobs.size - tally.finished.size;
 	if (tally.resumed || waiting > 0)
-		return reply(this, 200, { received, ...(waiting > 0 ? { waitingFor: waiting } : {}) });
+		return reply(ctx, 200, { received, ...(waiting > 0 ? { waitingFor: waiting } : {}) });
 	tally.resumed = true;
 	const { slots, finished } = tally;
 	// Only the resumed mark stays until the deadline, to answer late repeats.
 	Object.assign(tally, { slots: [], jobs: new Map(), finished: new Map(), secret: undefined });
 	// Failures come out as error items: on resume n8n runs no node code that could stop the workflow.
-	const items = await settle(this, slots, finished, shapers, (error, pairedItem) =>
+	const items = await settle(ctx, slots, finished, shapers, (error, pairedItem) =>
 		errorItem(error, pairedItem),
 	);
 	return { workflowData: [items], webhookResponse: { received, resumed: true } };

@@ -60,15 +60,15 @@ function claim(keys: Set<string>, key: string): boolean {
  * One callback from VLM Run: verified, filtered by status, de-duplicated, optionally completed by
  * a fetch, then emitted as one item. Rejected and skipped callbacks are answered without a run.
  */
-export async function receiveCallback(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-	const delivery = await readDelivery(this);
-	if (!delivery.ok) return reply(this, delivery.status, { error: delivery.message });
+export async function receiveCallback(ctx: IWebhookFunctions): Promise<IWebhookResponseData> {
+	const delivery = await readDelivery(ctx);
+	if (!delivery.ok) return reply(ctx, delivery.status, { error: delivery.message });
 	const { job } = delivery;
-	const options = this.getNodeParameter('options', {}) as IDataObject;
+	const options = ctx.getNodeParameter('options', {}) as IDataObject;
 
 	const statuses = options.statuses as string[] | undefined;
 	if (statuses && !statuses.includes(String(job.status))) {
-		return reply(this, 200, {
+		return reply(ctx, 200, {
 			received: job.id,
 			ignored: `Status "${String(job.status)}" is not among the trigger's Statuses`,
 		});
@@ -76,15 +76,15 @@ export async function receiveCallback(this: IWebhookFunctions): Promise<IWebhook
 
 	// Keyed by status too, so that a job reported again with another status is not taken for a repeat.
 	const key = `${job.id}:${String(job.status)}`;
-	const keys = options.ignoreRepeats !== false ? startedRuns(this) : undefined;
+	const keys = options.ignoreRepeats !== false ? startedRuns(ctx) : undefined;
 	if (keys && !claim(keys, key)) {
-		return reply(this, 200, { received: job.id, ignored: 'Already processed' });
+		return reply(ctx, 200, { received: job.id, ignored: 'Already processed' });
 	}
 	let claimed = false;
 	try {
-		const record = options.fetchFull ? await fetchRecord(this, job) : job;
+		const record = options.fetchFull ? await fetchRecord(ctx, job) : job;
 		claimed = true;
-		return { workflowData: [this.helpers.returnJsonArray(record)] };
+		return { workflowData: [ctx.helpers.returnJsonArray(record)] };
 	} finally {
 		// Released when the fetch failed, so that VLM Run's next delivery of it is processed.
 		if (!claimed) keys?.delete(key);

@@ -81,7 +81,7 @@ describe('Wait for Callback: execute()', () => {
 	it('passes an output without pending jobs through untouched', async () => {
 		const { ctx, waits, sent } = executeContext();
 		const output = [[{ json: { total: 1 }, pairedItem: { item: 0 } }]];
-		expect(await waitForCallbacks.call(ctx, output, shapers)).toEqual(output);
+		expect(await waitForCallbacks(ctx, output, shapers)).toEqual(output);
 		expect(waits).toEqual([]);
 		expect(sent).toEqual([]);
 	});
@@ -99,7 +99,7 @@ describe('Wait for Callback: execute()', () => {
 		};
 		const { ctx, waits, nodeContext, sent } = executeContext({ api });
 		const output = routeOutput(['p1', 'p2']);
-		expect(await waitForCallbacks.call(ctx, output, shapers)).toEqual(withoutJobs(output));
+		expect(await waitForCallbacks(ctx, output, shapers)).toEqual(withoutJobs(output));
 		// One list request, whatever the number of jobs.
 		expect(sent).toEqual(['GET /predictions']);
 		expect(waits).toEqual([new Date(2_000_000)]);
@@ -116,7 +116,7 @@ describe('Wait for Callback: execute()', () => {
 			'GET /predictions/p2': { statusCode: 200, body: { id: 'p2', status: 'running' } },
 		};
 		const { ctx, waits, sent } = executeContext({ api });
-		await waitForCallbacks.call(ctx, routeOutput(['p1', 'p2']), shapers);
+		await waitForCallbacks(ctx, routeOutput(['p1', 'p2']), shapers);
 		expect(sent).toEqual(['GET /predictions', 'GET /predictions/p2']);
 		expect(waits).toHaveLength(1);
 	});
@@ -126,13 +126,13 @@ describe('Wait for Callback: execute()', () => {
 			'GET /predictions': { statusCode: 200, body: [failed('p2'), done('p1', 7)] },
 		};
 		const stop = executeContext({ api: structuredClone(api) });
-		await expect(
-			waitForCallbacks.call(stop.ctx, routeOutput(['p1', 'p2']), shapers),
-		).rejects.toThrow('VLM Run could not finish prediction p2');
+		await expect(waitForCallbacks(stop.ctx, routeOutput(['p1', 'p2']), shapers)).rejects.toThrow(
+			'VLM Run could not finish prediction p2',
+		);
 		expect(stop.waits).toEqual([]);
 
 		const go = executeContext({ api, continueOnFail: true });
-		const [items] = await waitForCallbacks.call(go.ctx, routeOutput(['p1', 'p2']), shapers);
+		const [items] = await waitForCallbacks(go.ctx, routeOutput(['p1', 'p2']), shapers);
 		expect(go.waits).toEqual([]);
 		expect(items[1]).toMatchObject({
 			json: { total: 7, mode: 'data', itemIndex: 1 },
@@ -146,7 +146,7 @@ describe('Wait for Callback: execute()', () => {
 	it('still waits when the jobs cannot be checked', async () => {
 		const api = { 'GET /predictions': { statusCode: 401 } };
 		const { ctx, waits, warnings } = executeContext({ api });
-		await waitForCallbacks.call(ctx, routeOutput(['p1']), shapers);
+		await waitForCallbacks(ctx, routeOutput(['p1']), shapers);
 		expect(waits).toHaveLength(1);
 		expect(warnings[0]).toMatch(/waiting for their callbacks/);
 	});
@@ -159,7 +159,7 @@ describe('Wait for Callback: webhook()', () => {
 		const { ctx, nodeContext } = executeContext({
 			api: { 'GET /predictions': { statusCode: 200, body: running } },
 		});
-		await waitForCallbacks.call(ctx, routeOutput(jobIds), shapers);
+		await waitForCallbacks(ctx, routeOutput(jobIds), shapers);
 		return nodeContext;
 	}
 
@@ -179,7 +179,7 @@ describe('Wait for Callback: webhook()', () => {
 				nodeContext[/context\["(\w+)"\]/.exec(expression)?.[1] ?? ''],
 			...setup,
 		});
-		return { ...run, result: await resumeFromCallback.call(run.ctx, shapers) };
+		return { ...run, result: await resumeFromCallback(run.ctx, shapers) };
 	}
 
 	const list = (...jobs: IDataObject[]) => ({

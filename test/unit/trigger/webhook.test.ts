@@ -24,7 +24,7 @@ async function deliver(setup: Partial<WebhookSetup> = {}) {
 		...setup,
 		body,
 	});
-	const result = await receiveCallback.call(run.ctx);
+	const result = await receiveCallback(run.ctx);
 	return { ...run, result };
 }
 
