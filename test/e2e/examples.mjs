@@ -344,6 +344,12 @@ export async function runDocumentPackage({ server, timeoutMs = 90_000 }) {
 		`Document package: VLM Run Execution gave ${result.length} items, expected 1 for the whole package`,
 	);
 	const [answer] = result;
+	// n8n's Form Trigger keeps the files of one field in the order their uploads finish parsing,
+	// which is not always the order they were sent in.
+	const uploaded = Object.values(
+		waiting.data?.resultData?.runData?.['Upload documents']?.[0]?.data?.main?.[0]?.[0]?.binary ??
+			{},
+	).map((binary) => binary.fileName);
 	check(
 		answer.vlmrun?.status === 'completed',
 		`Document package: the execution is "${answer.vlmrun?.status}"`,
@@ -378,7 +384,7 @@ export async function runDocumentPackage({ server, timeoutMs = 90_000 }) {
 		`  summary: ${answer.summary}`,
 		`ending page shown to the user: ${page ? 'yes' : 'no'}`,
 	];
-	return { execution: done, answer, page, lines };
+	return { execution: done, answer, uploaded, page, lines };
 }
 
 // ---------------------------------------------------------------------------------------------
