@@ -5,7 +5,8 @@ import type {
 	IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { resumeFromCallback, waitForCallbacks, type JobShapers } from './callback';
+import { waitForCallbacks, type JobShapers } from './callback';
+import { resumeFromCallback } from './callbackTally';
 import { routeReviewed } from './review';
 import { route, type OperationMap } from './router';
 

@@ -2,10 +2,10 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import {
 	callbackWebhooks,
-	resumeFromCallback,
 	waitForCallbacks,
 	type JobShapers,
 } from '../../../nodes/VlmRun/shared/callback';
+import { resumeFromCallback } from '../../../nodes/VlmRun/shared/callbackTally';
 import { resumeUrl } from '../../../nodes/VlmRun/shared/completion';
 import type { JobOutput } from '../../../nodes/VlmRun/shared/jobs';
 import {
@@ -99,15 +99,33 @@ describe('Wait for Callback: execute()', () => {
 		};
 		const { ctx, waits, nodeContext, sent } = executeContext({ api });
 		const output = routeOutput(['p1', 'p2']);
-		expect(await waitForCallbacks(ctx, output, shapers)).toEqual(withoutJobs(output));
+		// While waiting, a pending item shows its job only; its binaries wait in the saved state.
+		expect(await waitForCallbacks(ctx, output, shapers)).toEqual([
+			[
+				withoutJobs(output)[0][0],
+				{ json: { id: 'p1', status: 'pending' }, pairedItem: { item: 1 } },
+				{ json: { id: 'p2', status: 'pending' }, pairedItem: { item: 2 } },
+			],
+		]);
 		// One list request, whatever the number of jobs.
 		expect(sent).toEqual(['GET /predictions']);
 		expect(waits).toEqual([new Date(2_000_000)]);
 		expect(nodeContext.vlmrunCallbackWait).toMatch(/^[0-9a-f-]{36}$/);
-		const slots = JSON.parse(nodeContext.vlmrunCallbacks as string);
-		expect(slots).toHaveLength(3);
-		expect(slots[0]).toEqual({ item: withoutJobs(output)[0][0] });
-		expect(slots[2].job).toMatchObject({ kind: 'prediction', id: 'p2', itemIndex: 2 });
+		const saved = JSON.parse(nodeContext.vlmrunCallbacks as string);
+		expect(saved.deadline).toBe(2_000_000);
+		expect(saved.shapes).toEqual([{ output: 'data' }]);
+		expect(saved.slots).toEqual([
+			{ item: withoutJobs(output)[0][0] },
+			...['p1', 'p2'].map((id, n) => ({
+				job: {
+					kind: 'prediction',
+					id,
+					itemIndex: n + 1,
+					shape: 0,
+					binary: { data: { data: '', mimeType: 'application/pdf' } },
+				},
+			})),
+		]);
 	});
 
 	it('reads a job that newer ones pushed out of the list by its id', async () => {

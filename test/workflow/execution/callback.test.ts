@@ -80,15 +80,15 @@ describe('Execution → Run: Wait for Callback', () => {
 				),
 			);
 		}
-		expect(
-			result.items.map((item) => [item.json.status, vlmrunOf(item).status, item.pairedItem]),
-		).toEqual([
-			['pending', 'pending', { item: 0 }],
-			['pending', 'pending', { item: 1 }],
+		expect(result.items.map((item) => [item.json, item.pairedItem])).toEqual([
+			[{ id: result.items[0].json.id, status: 'pending' }, { item: 0 }],
+			[{ id: result.items[1].json.id, status: 'pending' }, { item: 1 }],
 		]);
-		const stored = JSON.parse(
-			result.run.data.executionData?.contextData['node:VLM Run']?.vlmrunCallbacks as string,
-		) as IDataObject[];
+		const stored = (
+			JSON.parse(
+				result.run.data.executionData?.contextData['node:VLM Run']?.vlmrunCallbacks as string,
+			) as { slots: IDataObject[] }
+		).slots;
 		expect(stored.map((slot) => (slot.job as IDataObject).kind)).toEqual([
 			'execution',
 			'execution',

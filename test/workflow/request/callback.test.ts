@@ -57,9 +57,15 @@ describe('Wait for Callback', () => {
 		]);
 		const stored = result.run.data.executionData?.contextData['node:VLM Run']
 			?.vlmrunCallbacks as string;
-		expect(JSON.parse(stored).map((slot: IDataObject) => (slot.job as IDataObject).id)).toEqual(
+		const { slots } = JSON.parse(stored) as { slots: IDataObject[] };
+		expect(slots.map((slot) => (slot.job as IDataObject).id)).toEqual(
 			result.items.map((item) => item.json.id),
 		);
+		// The waiting execution is loaded whole for every callback: its pending items are the jobs only.
+		expect(result.items.map((item) => Object.keys(item.json))).toEqual([
+			['id', 'status'],
+			['id', 'status'],
+		]);
 	});
 
 	it('does not wait when every job has finished by the time all are submitted, and outputs what Wait for Result would', async () => {
