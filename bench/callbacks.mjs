@@ -117,12 +117,19 @@ async function arrive(pattern, count, act) {
 
 /** Starts a workflow by its webhook and returns the execution once it waits. */
 async function startWaiting(server, workflowId, path) {
+	const earlier = new Set(
+		((await server.api('GET', `/executions?workflowId=${workflowId}&limit=250`)).data ?? []).map(
+			(execution) => execution.id,
+		),
+	);
 	const response = await server.callWebhook(`/webhook/${path}`, { method: 'POST', json: {} });
 	await response.text();
 	if (!response.ok) throw new Error(`${path}: the webhook answered ${response.status}`);
 	const execution = await server.waitForExecution(
 		{ workflowId },
-		(candidate) => ['waiting', 'success', 'error', 'crashed'].includes(candidate.status),
+		(candidate) =>
+			!earlier.has(candidate.id) &&
+			['waiting', 'success', 'error', 'crashed'].includes(candidate.status),
 		300_000,
 	);
 	if (execution.status !== 'waiting')
