@@ -167,7 +167,7 @@ export const extractProperties: INodeProperties[] = [
 				type: 'boolean',
 				default: false,
 				description:
-					'Whether to add bounding boxes (&lt;field&gt;_metadata.bboxes) for where each field was found',
+					'Whether to add bounding boxes (&lt;field&gt;_metadata.bboxes) for where each field was found. With Review Rules, images also get a review picture with the boxes drawn.',
 			},
 			{
 				displayName: 'Include Input Binary',

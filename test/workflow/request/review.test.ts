@@ -8,6 +8,7 @@ import {
 	runWorkflow,
 	type BinaryInput,
 } from '../harness';
+import { readRgbPng } from '../../pngFiles';
 import { fixture, useEmulator, vlmNode } from '../vlmrun';
 
 /*
@@ -81,6 +82,14 @@ async function run(
 
 const review = (item: INodeExecutionData) =>
 	(item.json.vlmrun as IDataObject).review as { needed: boolean; reasons: IDataObject[] };
+
+const RED = [0xd1, 0x24, 0x2f];
+const GREEN = [0x1a, 0x7f, 0x37];
+
+function pixel(image: { width: number; data: Uint8Array }, x: number, y: number): number[] {
+	const i = (y * image.width + x) * 3;
+	return Array.from(image.data.subarray(i, i + 3));
+}
 
 const generateBodies = () =>
 	env.emulator
@@ -310,17 +319,22 @@ describe('Review Rules on Extract', () => {
 		expect(review(confident[0])).toEqual({ needed: false, reasons: [] });
 	});
 
-	it('draws the review picture for an image with grounding: numbered boxes, a legend, the flagged fields in red', async () => {
+	it('draws the review picture for an image with grounding: a PNG for n8n, the SVG beside it', async () => {
 		const { needsReview, result } = await run(
 			{ reviewRules: { minConfidence: 'med' }, options: { grounding: true } },
 			await items(scan('blurry-receipt.png', 'emulator-blurry')),
 		);
-		const picture = needsReview[0].binary?.review;
-		expect(picture).toMatchObject({
+		const { review: png, reviewSvg } = needsReview[0].binary ?? {};
+		expect(png).toMatchObject({ mimeType: 'image/png', fileName: 'blurry-receipt-review.png' });
+		expect(reviewSvg).toMatchObject({
 			mimeType: 'image/svg+xml',
 			fileName: 'blurry-receipt-review.svg',
 		});
-		const svg = (await result.binaryData(needsReview[0], 'review')).toString('utf8');
+		const picture = readRgbPng(await result.binaryData(needsReview[0], 'review'));
+		// The 48×64 image at the top left, the legend of 11 fields beside it, taller than the image.
+		expect(picture.width).toBeGreaterThan(48 + 11 * 6 * 2);
+		expect(picture.height).toBeGreaterThan(64);
+		const svg = (await result.binaryData(needsReview[0], 'reviewSvg')).toString('utf8');
 		// The 48×64 image, then the legend beside it.
 		expect(svg).toContain('<image x="0" y="0" width="48" height="64"');
 		expect(svg).toContain('viewBox="0 0 320 170.4"');
@@ -334,6 +348,91 @@ describe('Review Rules on Extract', () => {
 		expect(svg).toContain(
 			'<text x="74.4" y="156.8" font-size="8" fill="#d1242f" font-weight="bold">total: 271.88 ⚠ confidence</text>',
 		);
+	});
+
+	it('draws each field of a scanned invoice where VLM Run located it: flagged ones red, others green', async () => {
+		const scanFile = fixture('invoice-scan-blurry.png');
+		const { needsReview, result } = await run(
+			{ reviewRules: { minConfidence: 'med' }, options: { grounding: true } },
+			await items({
+				...scanFile,
+				data: Buffer.concat([scanFile.data as Buffer, Buffer.from('emulator-blurry')]),
+			}),
+		);
+		const item = needsReview[0];
+		const picture = readRgbPng(await result.binaryData(item, 'review'));
+		const scanImage = readRgbPng(scanFile.data as Buffer);
+		// 760×984 is below the 1600-pixel limit: the scan at full size, the legend to its right.
+		expect(picture.height).toBe(984);
+		expect(picture.width).toBeGreaterThan(760 + 300);
+		// Where no box is drawn, the scan is unchanged: its bottom-left corner, below every field.
+		for (let y = 900; y < 984; y += 7)
+			for (let x = 0; x < 400; x += 7) expect(pixel(picture, x, y)).toEqual(pixel(scanImage, x, y));
+		const flagged = review(item).reasons.map((reason) => reason.field);
+		expect(flagged).toEqual(['subtotal', 'tax', 'total']);
+		const boxes = Object.entries(item.json)
+			.filter(([key]) => key.endsWith('_metadata'))
+			.map(([key, meta]) => ({
+				field: key.slice(0, -'_metadata'.length),
+				xywh: ((meta as IDataObject).bboxes as Array<{ xywh: number[] }>)[0].xywh,
+			}));
+		expect(boxes).toHaveLength(11);
+		for (const { field, xywh } of boxes) {
+			const [x, y, w, h] = xywh;
+			const right = Math.round(x * 760) + Math.round(w * 760) - 1;
+			const bottom = Math.round(y * 984) + Math.round(h * 984) - 1;
+			const colour = flagged.includes(field) ? RED : GREEN;
+			// The outline's bottom-right corner, away from the number tag on the top-left corner.
+			expect([field, pixel(picture, right, bottom)]).toEqual([field, colour]);
+			// Flagged outlines are 3 pixels thick, the others 1.
+			const inside = pixel(picture, right - 2, bottom - 2);
+			expect([field, inside[0] === RED[0] && inside[1] === RED[1]]).toEqual([
+				field,
+				flagged.includes(field),
+			]);
+		}
+		// Inside the flagged total's box, the scan shows through a red tint.
+		const [x, y, w, h] = boxes.find((box) => box.field === 'total')!.xywh;
+		const cx = Math.round((x + w / 2) * 760);
+		const cy = Math.round((y + h / 2) * 984);
+		const [r, g, b] = pixel(scanImage, cx, cy);
+		expect(pixel(picture, cx, cy)).toEqual(
+			[r, g, b].map((v, c) => Math.trunc(v + (RED[c] - v) * 0.16)),
+		);
+		// The legend: red text for 3 fields, green for 8, in rows beside the scan.
+		const legendColours = (colour: number[]) => {
+			let count = 0;
+			for (let py = 0; py < picture.height; py++)
+				for (let i = (py * picture.width + 760) * 3; i < (py + 1) * picture.width * 3; i += 3)
+					if (picture.data[i] === colour[0] && picture.data[i + 1] === colour[1]) count++;
+			return count;
+		};
+		expect(legendColours(RED)).toBeGreaterThan(1000);
+		expect(legendColours(GREEN)).toBeGreaterThan(3000);
+		// Nothing but white below the legend.
+		expect(pixel(picture, picture.width - 1, picture.height - 1)).toEqual([255, 255, 255]);
+	});
+
+	it('keeps the SVG as the review picture for an image the node cannot decode (GIF)', async () => {
+		// A GIF header with the receipt's 48×64 size: the SVG embeds it, the PNG drawing cannot read it.
+		const gif = Buffer.concat([
+			Buffer.from('GIF89a', 'latin1'),
+			Buffer.from([48, 0, 64, 0, 0, 0, 0]),
+			Buffer.from('emulator-blurry'),
+		]);
+		const { needsReview, result } = await run(
+			{ reviewRules: { minConfidence: 'med' }, options: { grounding: true } },
+			await items({ data: gif, fileName: 'photo.gif', mimeType: 'image/gif' }),
+		);
+		const binary = needsReview[0].binary ?? {};
+		expect(Object.keys(binary).filter((key) => key.startsWith('review'))).toEqual(['review']);
+		expect(binary.review).toMatchObject({
+			mimeType: 'image/svg+xml',
+			fileName: 'photo-review.svg',
+		});
+		const svg = (await result.binaryData(needsReview[0], 'review')).toString('utf8');
+		expect(svg).toContain('href="data:image/gif;base64,R0lGODlh');
+		expect(svg.match(/<g class="flagged">/g)).toHaveLength(3);
 	});
 
 	it('reviews the finished jobs with Wait for Callback as with Wait for Result', async () => {

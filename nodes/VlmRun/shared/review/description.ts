@@ -15,7 +15,7 @@ export const reviewRulesProperty: INodeProperties = {
 	placeholder: 'Add Rule',
 	default: {},
 	description:
-		'Send the items a person should check to a second output, Needs Review, each with the reasons in vlmrun.review',
+		'Send the items a person should check to a second output, Needs Review, each with the reasons in vlmrun.review. With Grounding, an image also gets a picture of where each field was read: binary review (PNG) and reviewSvg.',
 	displayOptions: { hide: { completion: ['submitOnly'] } },
 	options: [
 		{

@@ -1,5 +1,5 @@
 import type {
-	IBinaryData,
+	IBinaryKeyData,
 	IDataObject,
 	IExecuteFunctions,
 	INodeExecutionData,
@@ -11,6 +11,7 @@ import { hasReviewOutputs } from './description';
 import { fieldMetadata, isBelow, type Confidence, type FieldMetadata } from './fields';
 import { imageSize } from './imageSize';
 import { reviewPicture, type PictureField } from './picture';
+import { reviewPng } from './raster';
 import { validateAgainstSchema } from './validate';
 
 export { REVIEW_OUTPUT_NAMES, reviewOutputsExpression, reviewRulesProperty } from './description';
@@ -45,7 +46,8 @@ export interface ReviewSubject {
 
 export interface ReviewResult {
 	review: IDataObject;
-	picture?: IBinaryData;
+	/** The pictures for the reviewer, by binary property name. */
+	pictures?: IBinaryKeyData;
 }
 
 const CONFIDENCE_LABEL: Record<Confidence, string> = { hi: 'high', med: 'medium', low: 'low' };
@@ -107,12 +109,18 @@ function ruleReasons(
 	return reasons;
 }
 
-async function picture(
+/**
+ * The reviewer's pictures of an image input with grounding: `review`, a PNG (n8n's binary viewer
+ * shows PNG, not SVG), and `reviewSvg`, the same picture as vector graphics with crisp labels for
+ * a browser. When the image is one the PNG drawing cannot decode (a JPEG variant, WebP, GIF...),
+ * `review` is the SVG, which embeds the image as it is.
+ */
+async function pictures(
 	ctx: IExecuteFunctions | IWebhookFunctions,
 	subject: ReviewSubject,
 	fields: FieldMetadata[],
 	reasons: Reason[],
-): Promise<IBinaryData | undefined> {
+): Promise<IBinaryKeyData | undefined> {
 	const { image } = subject;
 	if (!image || !fields.some((meta) => meta.boxes.length)) return undefined;
 	const size = imageSize(image.bytes);
@@ -122,20 +130,30 @@ async function picture(
 		if (!reason.field) continue;
 		flags.set(reason.field, [...(flags.get(reason.field) ?? []), reason.rule]);
 	}
+	const pictureFields = fields.map(
+		(meta): PictureField => ({ ...meta, flags: flags.get(meta.field) ?? [] }),
+	);
+	const title = `Review of ${image.fileName}`;
 	const svg = reviewPicture(
-		{
-			dataUri: `data:${image.mimeType};base64,${image.bytes.toString('base64')}`,
-			size,
-			title: `Review of ${image.fileName}`,
-		},
-		fields.map((meta): PictureField => ({ ...meta, flags: flags.get(meta.field) ?? [] })),
+		{ dataUri: `data:${image.mimeType};base64,${image.bytes.toString('base64')}`, size, title },
+		pictureFields,
 	);
 	const base = image.fileName.replace(/\.[^.]*$/, '') || 'image';
-	return await ctx.helpers.prepareBinaryData(
+	const vector = await ctx.helpers.prepareBinaryData(
 		Buffer.from(svg, 'utf8'),
 		`${base}-review.svg`,
 		'image/svg+xml',
 	);
+	const png = reviewPng(image.bytes, title, pictureFields);
+	if (!png) return { review: vector };
+	return {
+		review: await ctx.helpers.prepareBinaryData(
+			Buffer.from(png.buffer, png.byteOffset, png.length),
+			`${base}-review.png`,
+			'image/png',
+		),
+		reviewSvg: vector,
+	};
 }
 
 /** Applies the rules to one extraction: vlmrun.review for the item and, for images, the picture. */
@@ -158,17 +176,17 @@ export async function reviewExtraction(
 	}
 	return {
 		review: { needed: reasons.length > 0, reasons },
-		picture: await picture(ctx, subject, fields, reasons),
+		pictures: await pictures(ctx, subject, fields, reasons),
 	};
 }
 
-/** The item with its review: vlmrun.review in the json, the picture as the `review` binary. */
+/** The item with its review: vlmrun.review in the json, the pictures as binaries. */
 export function withReview(item: INodeExecutionData, result: ReviewResult): INodeExecutionData {
 	const vlmrun = (item.json.vlmrun ?? {}) as IDataObject;
 	return {
 		...item,
 		json: { ...item.json, vlmrun: { ...vlmrun, review: result.review } },
-		...(result.picture ? { binary: { ...item.binary, review: result.picture } } : {}),
+		...(result.pictures ? { binary: { ...item.binary, ...result.pictures } } : {}),
 	};
 }
 

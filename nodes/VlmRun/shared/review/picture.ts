@@ -26,11 +26,11 @@ function escapeXml(text: string): string {
 	);
 }
 
-function shorten(text: string): string {
+export function shorten(text: string): string {
 	return text.length > MAX_LABEL_CHARS ? `${text.slice(0, MAX_LABEL_CHARS - 1)}…` : text;
 }
 
-function valueText(value: unknown): string {
+export function valueText(value: unknown): string {
 	if (value === null || value === undefined) return '(empty)';
 	if (typeof value === 'object') return Array.isArray(value) ? `${value.length} entries` : '{…}';
 	return String(value);

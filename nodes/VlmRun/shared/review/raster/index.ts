@@ -1,0 +1,17 @@
+import type { PictureField } from '../picture';
+import { drawReview } from './draw';
+import { decodePng, encodePng } from './png';
+
+/*
+ * The review picture as a PNG, which n8n's binary viewer displays (it refuses SVG: an SVG can
+ * carry scripts, so image/svg+xml is not among n8n's viewable MIME types). Undefined when the
+ * input is an image this decoder does not read; the review then keeps only the SVG picture.
+ */
+export function reviewPng(
+	bytes: Uint8Array,
+	title: string,
+	fields: PictureField[],
+): Uint8Array | undefined {
+	const image = decodePng(bytes);
+	return image && encodePng(drawReview(image, title, fields));
+}
