@@ -20,7 +20,14 @@ import {
 	runInvoiceInbox,
 } from './examples.mjs';
 import { PACKAGE, createN8n, packageLoadErrors, startEmulator, startServer } from './n8n.mjs';
-import { REVIEW_ATTACHMENTS, runInvoiceReview } from './review-example.mjs';
+import {
+	fetchReviewPicture,
+	pngSize,
+	REVIEW_ATTACHMENTS,
+	runInvoiceReview,
+	submitFormOverHttp,
+	viewBinary,
+} from './review-example.mjs';
 import { LINES } from './provision.mjs';
 
 const LINE = Number(process.env.VLMRUN_E2E_LINE ?? 2);
@@ -269,8 +276,17 @@ describe(`examples on ${N8N}`, { timeout: 600_000 }, () => {
 
 	test('5. Invoice inbox with review: clean scans go to the data table, doubtful ones through the review form', async () => {
 		emulator.clearRequests();
-		// The reviewer posts each form as its page does (test/e2e/review.e2e.mjs fills them in chromium).
-		const result = await runInvoiceReview({ server, imap });
+		// The reviewer posts each form as its page does (test/e2e/review.e2e.mjs fills them in chromium),
+		// after fetching the review picture its page shows.
+		const pictures = [];
+		const result = await runInvoiceReview({
+			server,
+			imap,
+			fillForm: async (url, held) => {
+				pictures.push(await fetchReviewPicture(server, held));
+				return await submitFormOverHttp(url, held, { total: 271.88 });
+			},
+		});
 		const byReview = (review) =>
 			REVIEW_ATTACHMENTS.filter((a) => a.review === review).map((a) => a.fileName);
 		assert.deepEqual(
@@ -282,6 +298,25 @@ describe(`examples on ${N8N}`, { timeout: 600_000 }, () => {
 			byReview(true),
 		);
 		assert.equal(result.forms.length, 2, 'one review form per doubtful invoice');
+		// Each doubtful invoice's review picture is a PNG, which n8n's binary viewer displays, and
+		// the example's webhook serves it to the form.
+		for (const [index, item] of result.needsReview.entries()) {
+			const { review, reviewSvg } =
+				result.execution.data.resultData.runData['Extract and review'][0].data.main[1][index]
+					.binary;
+			assert.deepEqual(
+				[review.mimeType, review.fileName, reviewSvg.mimeType],
+				['image/png', item.vlmrun.fileName.replace('.png', '-review.png'), 'image/svg+xml'],
+			);
+			const viewed = await viewBinary(server, review);
+			assert.equal(viewed.status, 200, `n8n's binary viewer gets ${review.fileName}`);
+			assert.match(viewed.contentType, /^image\/png/);
+			const size = pngSize(viewed.bytes);
+			assert.ok(size && size.width > 760 && size.height === 984, 'the scan and its legend');
+			assert.equal(pictures[index].status, 200);
+			assert.match(pictures[index].contentType, /^image\/png/);
+			assert.ok(pictures[index].bytes.equals(viewed.bytes), 'the form shows the same picture');
+		}
 		assert.deepEqual(
 			result.rows.map((row) => [row.source_file, row.status]).sort(),
 			REVIEW_ATTACHMENTS.map((a) => [

@@ -661,6 +661,8 @@ async function setUpOwner(ctx) {
  * @property {() => Promise<void>} login            logs in as the env-managed owner (cookie kept)
  * @property {(method: string, path: string, body?: unknown) => Promise<any>} rest
  *   internal REST call under /rest as the owner (logs in first); returns the body's `data`
+ * @property {(path: string) => Promise<Response>} restResponse
+ *   internal REST GET under /rest as the owner; the raw response (binary data)
  * @property {() => Promise<{ nodes: any[], credentials: any[] }>} nodeTypes
  *   the node and credential type lists the editor loads (/types/*.json)
  * @property {() => Promise<string>} apiKey         creates (once) a public-API key with every scope
@@ -700,6 +702,11 @@ function makeServer(ctx, child, output) {
 			if (!cookie) await server.login();
 			const json = await request(`${ctx.url}/rest${path}`, method, body, { cookie });
 			return json && typeof json === 'object' && 'data' in json ? json.data : json;
+		},
+		/** GET under /rest as the owner, the response as it is (e.g. binary data). */
+		async restResponse(path) {
+			if (!cookie) await server.login();
+			return await fetch(`${ctx.url}/rest${path}`, { headers: { cookie } });
 		},
 		async nodeTypes() {
 			if (!cookie) await server.login();

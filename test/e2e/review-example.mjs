@@ -167,6 +167,46 @@ async function imapTriggers(server) {
 	).length;
 }
 
+/** Width and height of a PNG file, or undefined when the bytes are not one. */
+export function pngSize(bytes) {
+	const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+	if (bytes.length < 24 || !bytes.subarray(0, 8).equals(signature)) return undefined;
+	return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
+}
+
+/** The review picture the example's webhook serves to the review form of a held row. */
+export async function fetchReviewPicture(server, row) {
+	const res = await server.callWebhook(`${REVIEW_PICTURE_PATH}?row=${row.id}`);
+	return {
+		status: res.status,
+		contentType: res.headers.get('content-type'),
+		bytes: Buffer.from(await res.arrayBuffer()),
+	};
+}
+
+/**
+ * A binary of an execution as n8n's binary viewer gets it: through the REST binary-data endpoint
+ * with action=view when n8n stores binaries apart (filesystem or database mode, 2.x's default);
+ * in 1.x's default mode the bytes are in the execution and the viewer shows them as a data: URL.
+ */
+export async function viewBinary(server, binary) {
+	if (!binary.id)
+		return {
+			status: 200,
+			contentType: binary.mimeType,
+			bytes: Buffer.from(binary.data, 'base64'),
+			url: `data:${binary.mimeType};base64,${binary.data}`,
+		};
+	const query = new URLSearchParams({ id: binary.id, action: 'view', mimeType: binary.mimeType });
+	const res = await server.restResponse(`/binary-data?${query}`);
+	return {
+		status: res.status,
+		contentType: res.headers.get('content-type'),
+		bytes: Buffer.from(await res.arrayBuffer()),
+		url: `${server.url}/rest/binary-data?${query}`,
+	};
+}
+
 /**
  * A reviewer without a browser: posts the form as its page does (multipart, field-N for the Nth
  * form field; field-0 is the reasons and picture block), keeping the held values and setting the

@@ -4,9 +4,9 @@
 // "Approved invoices" data table and the blurry and the smudged one to Needs Review, where each
 // waits on a review form. Headless chromium (playwright-core) opens each form, checks the prefilled
 // fields and the review picture, corrects the total and submits; the corrected rows land in the
-// same table. The review picture also downloads from n8n's binary viewer (n8n shows no SVG inline)
-// and opens in the browser; both pages are screenshotted for the README (docs/screenshots/, or
-// VLMRUN_SCREENSHOTS_DIR).
+// same table. The review picture, a PNG, shows in n8n's binary viewer (n8n's REST binary-data
+// view) and in the browser; its SVG twin downloads and opens in the browser. The form and the
+// picture are screenshotted for the README (docs/screenshots/, or VLMRUN_SCREENSHOTS_DIR).
 // Run through test/e2e/run.mjs.
 import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
@@ -17,7 +17,7 @@ import { after, before, describe, test } from 'node:test';
 import { ensureSystemDeps } from './dovecot.mjs';
 import { startExamplesStack } from './examples.mjs';
 import { OWNER, REPO_ROOT } from './n8n.mjs';
-import { REVIEW_ATTACHMENTS, runInvoiceReview } from './review-example.mjs';
+import { pngSize, REVIEW_ATTACHMENTS, runInvoiceReview } from './review-example.mjs';
 
 const SHOTS = process.env.VLMRUN_SCREENSHOTS_DIR || join(REPO_ROOT, 'docs', 'screenshots');
 const FORM_VIEWPORT = { width: 900, height: 1300 };
@@ -164,41 +164,53 @@ describe('review', { timeout: 600_000 }, () => {
 		);
 	});
 
-	test('the review picture downloads from n8n’s binary viewer and opens in a browser', async () => {
+	test('the review picture is a PNG that n8n’s binary viewer shows; its SVG twin opens in a browser', async () => {
 		assert.ok(emailExecution, 'the example ran');
 		const full = await server.api('GET', `/executions/${emailExecution}?includeData=true`);
 		const item = full.data.resultData.runData['Extract and review'][0].data.main[1][0];
-		const binary = item.binary.review;
-		assert.equal(binary.mimeType, 'image/svg+xml');
-		assert.equal(binary.fileName, 'invoice-0042-blurry-review.svg');
+		const { review: binary, reviewSvg } = item.binary;
+		assert.equal(binary.mimeType, 'image/png');
+		assert.equal(binary.fileName, 'invoice-0042-blurry-review.png');
+		assert.equal(reviewSvg.mimeType, 'image/svg+xml');
 
 		await page.goto(`${server.url}/signin`);
 		await page.fill('#emailOrLdapLoginId', OWNER.email);
 		await page.fill('#password', OWNER.password);
 		await page.click('[data-test-id="form-submit-button"]');
 		await page.waitForURL((url) => !url.pathname.startsWith('/signin'), { timeout: 30_000 });
-		const binaryUrl = (action) =>
-			`${server.url}/rest/binary-data?${new URLSearchParams({ id: binary.id, action, fileName: binary.fileName, mimeType: binary.mimeType })}`;
-		// n8n shows no SVG inline (it can carry scripts; image/svg+xml is not among n8n's viewable
-		// MIME types, and action=view answers 400): its binary viewer offers the download.
-		const downloaded = await page.request.get(binaryUrl('download'));
+		const binaryUrl = (file, action) =>
+			`${server.url}/rest/binary-data?${new URLSearchParams({ id: file.id, action, fileName: file.fileName, mimeType: file.mimeType })}`;
+		// What the binary viewer asks n8n for: action=view, which n8n answers only for its viewable
+		// MIME types (image/png is one, image/svg+xml is not).
+		const viewed = await page.request.get(binaryUrl(binary, 'view'));
+		assert.equal(viewed.status(), 200);
+		assert.match(viewed.headers()['content-type'], /^image\/png/);
+		const size = pngSize(Buffer.from(await viewed.body()));
+		assert.ok(size && size.width > 760 && size.height === 984, 'the scan and its legend');
+
+		// The picture in the browser, as n8n's viewer embeds it: an <img> of that URL.
+		await page.setViewportSize({ width: 1300, height: 1000 });
+		await page.setContent(
+			`<body style="margin:0"><img id="review" src="${binaryUrl(binary, 'view')}"></body>`,
+		);
+		await page.waitForFunction(() => document.getElementById('review')?.complete);
+		const shown = await page.evaluate(() => {
+			const img = document.getElementById('review');
+			return { width: img.naturalWidth, height: img.naturalHeight };
+		});
+		assert.deepEqual(shown, size);
+		await page.screenshot({ path: join(SHOTS, 'review-picture.png') });
+
+		// The SVG downloads from the viewer and opens in a browser: a box for each of the 11 fields.
+		const downloaded = await page.request.get(binaryUrl(reviewSvg, 'download'));
 		assert.equal(downloaded.status(), 200);
-		assert.match(downloaded.headers()['content-type'], /^image\/svg\+xml/);
 		assert.match(
 			downloaded.headers()['content-disposition'],
 			/^attachment; filename="invoice-0042-blurry-review.svg"/,
 		);
-		const svg = await downloaded.text();
-		assert.match(svg, /<image [^>]*href="data:image\/png;base64,/);
-		assert.equal(svg.match(/<g class="flagged">/g).length, 3);
-
-		// The picture in a browser page on its own: the screenshot for the README.
-		await page.setViewportSize({ width: 1300, height: 984 });
-		// The downloaded file, opened in the browser.
-		const file = join(await mkdtemp(join(tmpdir(), 'vlmrun-review-')), binary.fileName);
-		await writeFile(file, svg);
+		const file = join(await mkdtemp(join(tmpdir(), 'vlmrun-review-')), reviewSvg.fileName);
+		await writeFile(file, await downloaded.text());
 		await page.goto(`file://${file}`);
-		await page.screenshot({ path: join(SHOTS, 'review-picture.png') });
 		const drawn = await page.evaluate(() => document.querySelectorAll('svg g rect').length);
 		assert.equal(drawn, 11, 'a box for each of the 11 fields');
 	});

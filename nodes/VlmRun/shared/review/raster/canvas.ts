@@ -1,4 +1,4 @@
-import { CELL_WIDTH, GLYPH_HEIGHT, GLYPH_WIDTH, glyph } from './font';
+import { CELL_WIDTH, GLYPH_HEIGHT, GLYPH_WIDTH, glyph, glyphTop } from './font';
 import { rgbImage, type RgbImage } from './image';
 
 /*
@@ -52,7 +52,10 @@ export function strokeRect(
 export const textWidth = (text: string, scale: number) => text.length * CELL_WIDTH * scale;
 export const textHeight = (scale: number) => GLYPH_HEIGHT * scale;
 
-/** Draws text with its top-left corner at (x, y); bold doubles each stroke one pixel right. */
+/**
+ * Draws text with its top-left corner at (x, y), descenders below textHeight; bold doubles each
+ * stroke one pixel to the right.
+ */
 export function drawText(
 	image: RgbImage,
 	x: number,
@@ -65,11 +68,12 @@ export function drawText(
 	for (let i = 0; i < text.length; i++) {
 		const rows = glyph(text[i]);
 		const left = x + i * CELL_WIDTH * scale;
+		const top = y + glyphTop(text[i]) * scale;
 		for (let row = 0; row < GLYPH_HEIGHT; row++) {
 			for (let column = 0; column < GLYPH_WIDTH; column++) {
 				if (!(rows[row] & (1 << (GLYPH_WIDTH - 1 - column)))) continue;
 				const px = left + column * scale;
-				const py = y + row * scale;
+				const py = top + row * scale;
 				fillRect(image, px, py, scale + (bold ? 1 : 0), scale, colour);
 			}
 		}

@@ -28,9 +28,24 @@ const WHITE: Colour = [255, 255, 255];
 const INK: Colour = [0x22, 0x22, 0x22];
 const MAX_LEGEND_CHARS = 64;
 
+/** Typography the bitmap font draws as ASCII. */
+const PLAIN: Record<string, string> = {
+	'…': '...',
+	'–': '-',
+	'—': '-',
+	'‘': "'",
+	'’': "'",
+	'“': '"',
+	'”': '"',
+	'\u00a0': ' ',
+};
+
 /** The bitmap font knows ASCII: accents are dropped (é → e), anything else becomes '?'. */
 function ascii(text: string): string {
-	return text.normalize('NFD').replace(/[\u0300-\u036f]/g, '');
+	return text
+		.normalize('NFD')
+		.replace(/[\u0300-\u036f]/g, '')
+		.replace(/[…–—‘’“”\u00a0]/g, (char) => PLAIN[char]);
 }
 
 function legendText(field: PictureField): string {

@@ -1,7 +1,8 @@
 /*
  * A 5×7 pixel font of the printable ASCII characters, drawn for this project, for the labels of
  * the review PNG (no font files or text renderer are at hand in a node). Each glyph is seven rows
- * of five pixels, '#' set; other characters are drawn as '?'.
+ * of five pixels, '#' set; other characters are drawn as '?'. The glyphs of g, p, q and y start
+ * at the x-height (row 2) and hang DESCENT rows below the line.
  */
 
 export const GLYPH_WIDTH = 5;
@@ -82,7 +83,7 @@ const ROWS = [
 	'....#|....#|.##.#|#..##|#...#|#...#|.####', // d
 	'.....|.....|.###.|#...#|#####|#....|.###.', // e
 	'..##.|.#..#|.#...|###..|.#...|.#...|.#...', // f
-	'.....|.####|#...#|#...#|.####|....#|.###.', // g
+	'.####|#...#|#...#|#...#|.####|....#|.###.', // g
 	'#....|#....|#.##.|##..#|#...#|#...#|#...#', // h
 	'..#..|.....|.##..|..#..|..#..|..#..|.###.', // i
 	'...#.|.....|..##.|...#.|...#.|#..#.|.##..', // j
@@ -91,8 +92,8 @@ const ROWS = [
 	'.....|.....|##.#.|#.#.#|#.#.#|#...#|#...#', // m
 	'.....|.....|#.##.|##..#|#...#|#...#|#...#', // n
 	'.....|.....|.###.|#...#|#...#|#...#|.###.', // o
-	'.....|.....|####.|#...#|####.|#....|#....', // p
-	'.....|.....|.##.#|#..##|.####|....#|....#', // q
+	'####.|#...#|#...#|#...#|####.|#....|#....', // p
+	'.####|#...#|#...#|#...#|.####|....#|....#', // q
 	'.....|.....|#.##.|##..#|#....|#....|#....', // r
 	'.....|.....|.###.|#....|.###.|....#|####.', // s
 	'.#...|.#...|###..|.#...|.#...|.#..#|..##.', // t
@@ -100,7 +101,7 @@ const ROWS = [
 	'.....|.....|#...#|#...#|#...#|.#.#.|..#..', // v
 	'.....|.....|#...#|#...#|#.#.#|#.#.#|.#.#.', // w
 	'.....|.....|#...#|.#.#.|..#..|.#.#.|#...#', // x
-	'.....|.....|#...#|#...#|.####|....#|.###.', // y
+	'#...#|#...#|#...#|#...#|.####|....#|.###.', // y
 	'.....|.....|#####|...#.|..#..|.#...|#####', // z
 	'...#.|..#..|..#..|.#...|..#..|..#..|...#.', // {
 	'..#..|..#..|..#..|..#..|..#..|..#..|..#..', // |
@@ -116,6 +117,12 @@ const MASKS = Uint8Array.from(
 			.map((row) => [...row].reduce((mask, pixel) => (mask << 1) | (pixel === '#' ? 1 : 0), 0)),
 	),
 );
+
+export const DESCENT = 2;
+const DESCENDING = 'gpqy';
+
+/** Rows below the top of the line at which a character's glyph starts. */
+export const glyphTop = (char: string) => (DESCENDING.includes(char) ? DESCENT : 0);
 
 /** The row masks of a character's glyph. */
 export function glyph(char: string): Uint8Array {
