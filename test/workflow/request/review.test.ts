@@ -413,6 +413,30 @@ describe('Review Rules on Extract', () => {
 		expect(pixel(picture, picture.width - 1, picture.height - 1)).toEqual([255, 255, 255]);
 	});
 
+	it('draws the review PNG on a JPEG photo too', async () => {
+		const photo = fixture('jpeg/progressive-420.jpg').data as Buffer;
+		const { needsReview, result } = await run(
+			{ reviewRules: { minConfidence: 'med' }, options: { grounding: true } },
+			await items({
+				data: Buffer.concat([photo, Buffer.from('emulator-blurry')]),
+				fileName: 'photo.jpg',
+				mimeType: 'image/jpeg',
+			}),
+		);
+		const { review: png, reviewSvg } = needsReview[0].binary ?? {};
+		expect([png?.mimeType, png?.fileName, reviewSvg?.mimeType]).toEqual([
+			'image/png',
+			'photo-review.png',
+			'image/svg+xml',
+		]);
+		const picture = readRgbPng(await result.binaryData(needsReview[0], 'review'));
+		// The 77×53 photo, then the legend of 11 fields, taller than the photo.
+		expect(picture.width).toBeGreaterThan(77 + 11 * 12);
+		expect(picture.height).toBeGreaterThan(53);
+		// The flagged total's outline: bottom-right corner of x 0.6, y 0.845, w 0.34, h 0.055.
+		expect(pixel(picture, 46 + 26 - 1, 45 + 3 - 1)).toEqual(RED);
+	});
+
 	it('keeps the SVG as the review picture for an image the node cannot decode (GIF)', async () => {
 		// A GIF header with the receipt's 48×64 size: the SVG embeds it, the PNG drawing cannot read it.
 		const gif = Buffer.concat([
