@@ -6,6 +6,8 @@
 //   npm run bench -- callbacks --jobs=100          other sizes (comma-separated)
 //   npm run bench -- callbacks --patterns=burst    only one arrival pattern (burst, spread)
 //   npm run bench -- callbacks --no-floor          without n8n's Wait node beside it
+//   npm run bench -- callbacks --node-version=1    Extract at version 1 (default 1.1, as the editor adds it)
+//   npm run bench -- callbacks --n8n-env=NAME=value  an n8n setting for the run (repeatable)
 //   npm run bench -- callbacks --profile           V8 CPU profiles of n8n in bench-output/profiles-callbacks,
 //                                                  and where each phase's CPU went (bench/cpuprofile.mjs)
 //
@@ -342,6 +344,14 @@ export async function run(args) {
 	const patterns = option(args, 'patterns', ['burst', 'spread']);
 	const withFloor = !args.includes('--no-floor');
 	const profile = args.includes('--profile');
+	// The version a node added in the editor gets; --node-version=1 for workflows made before 1.1.
+	const typeVersion = Number(option(args, 'node-version', ['1.1'])[0]);
+	// n8n settings to try, e.g. --n8n-env=N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true
+	const n8nEnv = Object.fromEntries(
+		args
+			.filter((arg) => arg.startsWith('--n8n-env='))
+			.map((arg) => arg.slice('--n8n-env='.length).split(/=(.*)/s).slice(0, 2)),
+	);
 	const workDir = mkdtempSync(join(tmpdir(), 'vlmrun-bench-callbacks-'));
 	process.env.VLMRUN_E2E_WORKDIR = workDir;
 	let server;
@@ -361,7 +371,10 @@ export async function run(args) {
 		if (profile) rmSync(PROFILE_DIR, { recursive: true, force: true });
 		const n8n = await createN8n({
 			tarball,
-			env: profile ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${PROFILE_DIR}` } : {},
+			env: {
+				...n8nEnv,
+				...(profile ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${PROFILE_DIR}` } : {}),
+			},
 		});
 		const credential = { id: 'vlmCredBenchCallb', name: 'VLM Run (callbacks)', type: 'vlmRunApi' };
 		await importCredentials(n8n, [
@@ -380,6 +393,7 @@ export async function run(args) {
 						maxConcurrency: 10,
 						domain: 'document.invoice',
 						completion: 'waitForCallback',
+						typeVersion,
 						urls: Array.from(
 							{ length: jobs },
 							(_, n) => `https://files.example.com/invoice-${n}.pdf`,

@@ -70,12 +70,19 @@ export const readFiles = (selector) =>
 /** VLM Run Request → Extract. */
 export function extract(
 	credential,
-	{ maxConcurrency = 5, domain = 'document.receipt', completion, urls, timeout } = {},
+	{
+		maxConcurrency = 5,
+		domain = 'document.receipt',
+		completion,
+		urls,
+		timeout,
+		typeVersion = 1,
+	} = {},
 ) {
 	return node(
 		'Extract',
 		REQUEST_NODE,
-		1,
+		typeVersion,
 		{
 			resource: 'prediction',
 			operation: 'extract',

@@ -24,7 +24,10 @@ export class VlmRunExecution implements INodeType {
 		name: 'vlmRunExecution',
 		icon: { light: 'file:vlmrun.svg', dark: 'file:vlmrun.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		// 1.1 is 1 unchanged. n8n's waiting-webhook route evaluates an expression for every request to
+		// a node of version 1 (a check meant for the Webhook node v1), which is the dearest part of a
+		// Wait for Callback delivery in n8n 2.x; nodes of version 1.1 skip it.
+		version: [1, 1.1],
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
 		description:
 			'Run VLM Run agents (vlmrun-orion-1) over several files at once, with skills, and get JSON plus generated files back',

@@ -24,7 +24,10 @@ export class VlmRunRequest implements INodeType {
 		name: 'vlmRunRequest',
 		icon: { light: 'file:vlmrun.svg', dark: 'file:vlmrun.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		// 1.1 is 1 unchanged. n8n's waiting-webhook route evaluates an expression for every request to
+		// a node of version 1 (a check meant for the Webhook node v1), which is the dearest part of a
+		// Wait for Callback delivery in n8n 2.x; nodes of version 1.1 skip it.
+		version: [1, 1.1],
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
 		description:
 			'Extract structured JSON from documents, images, audio and video with VLM Run (vlm-1): invoices, receipts, IDs, forms, transcripts',
