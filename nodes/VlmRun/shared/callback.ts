@@ -145,7 +145,7 @@ export async function waitForCallbacks(
 	const deadline = Math.max(...jobs.map((job) => job.deadline));
 	const context = ctx.getContext('node');
 	context[WAIT_KEY] = waitIdOf(ctx);
-	context[STATE_KEY] = encodeWaitState(slots, deadline);
+	context[STATE_KEY] = encodeWaitState(slots, deadline, [...(finished?.keys() ?? [])]);
 	await ctx.putExecutionToWait(new Date(deadline));
 	// What the node shows while waiting: the job of each pending item, no more, since n8n loads the
 	// waiting execution whole for every callback; binaries stay in the saved state until the resume.

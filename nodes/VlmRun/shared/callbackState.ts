@@ -33,6 +33,8 @@ interface SavedJob {
  */
 interface SavedWait {
 	deadline: number;
+	/** Jobs that had finished when the execution went to wait: their callbacks were turned away. */
+	finishedBefore?: string[];
 	shapes: IDataObject[];
 	slots: Array<{ job: SavedJob } | { item: INodeExecutionData }>;
 }
@@ -43,7 +45,13 @@ const ownPairing = (pairedItem: unknown, itemIndex: number) =>
 	(pairedItem as IPairedItemData).item === itemIndex &&
 	(pairedItem as IPairedItemData).input === undefined;
 
-export function encodeWaitState(slots: Slot[], deadline: number): string {
+/** What the waiting execution keeps, as the receiving process reads it back. */
+export interface WaitState {
+	slots: Slot[];
+	finishedBefore: Set<string>;
+}
+
+export function encodeWaitState(slots: Slot[], deadline: number, finishedBefore: string[]): string {
 	const shapes: IDataObject[] = [];
 	const shapeIndex = new Map<string, number>();
 	const indexOf = (shape: IDataObject) => {
@@ -54,6 +62,7 @@ export function encodeWaitState(slots: Slot[], deadline: number): string {
 	};
 	const saved: SavedWait = {
 		deadline,
+		...(finishedBefore.length ? { finishedBefore } : {}),
 		shapes,
 		slots: slots.map(({ item, job }) => {
 			if (!job) return { item };
@@ -68,12 +77,12 @@ export function encodeWaitState(slots: Slot[], deadline: number): string {
 	return JSON.stringify(saved);
 }
 
-/** The slots of a saved state; an empty list for none. Reads the list of slots older versions saved, too. */
-export function decodeWaitState(stored: unknown): Slot[] {
-	if (typeof stored !== 'string' || !stored) return [];
+/** A saved state; no slots for none. Reads the list of slots older versions saved, too. */
+export function decodeWaitState(stored: unknown): WaitState {
+	if (typeof stored !== 'string' || !stored) return { slots: [], finishedBefore: new Set() };
 	const parsed = JSON.parse(stored) as SavedWait | Slot[];
-	if (Array.isArray(parsed)) return parsed;
-	return parsed.slots.map((slot) => {
+	if (Array.isArray(parsed)) return { slots: parsed, finishedBefore: new Set() };
+	const slots = parsed.slots.map((slot): Slot => {
 		if ('item' in slot) return { item: slot.item };
 		const { kind, id, itemIndex, shape, binary, pairedItem } = slot.job;
 		return {
@@ -85,4 +94,5 @@ export function decodeWaitState(stored: unknown): Slot[] {
 			job: { kind, id, itemIndex, deadline: parsed.deadline, shape: parsed.shapes[shape] },
 		};
 	});
+	return { slots, finishedBefore: new Set(parsed.finishedBefore) };
 }

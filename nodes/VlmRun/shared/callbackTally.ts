@@ -29,6 +29,12 @@ interface Tally {
 	slots: Slot[];
 	jobs: Map<string, AwaitingJob>;
 	finished: Map<string, Job>;
+	/** Jobs whose own delivery reached this process. */
+	delivered: Set<string>;
+	/** Jobs that had finished when the execution went to wait (saved with it). */
+	finishedBefore: Set<string>;
+	/** The earliest completed_at (VLM Run's clock, ms) of the jobs delivered here. */
+	firstDelivered?: number;
 	/** The list request that learns which jobs had finished before this process heard of the wait. */
 	seeded?: Promise<void>;
 	resumed: boolean;
@@ -70,12 +76,20 @@ function readContext(ctx: IWebhookFunctions, key: string): unknown {
 }
 
 function openTally(ctx: IWebhookFunctions, waitId: string): Tally {
-	const slots: Slot[] = decodeWaitState(readContext(ctx, STATE_KEY));
+	const { slots, finishedBefore } = decodeWaitState(readContext(ctx, STATE_KEY));
 	const jobs = new Map(
 		slots.flatMap((slot) => (slot.job ? [[slot.job.id, slot.job] as const] : [])),
 	);
 	const deadline = Math.max(0, ...[...jobs.values()].map((job) => job.deadline));
-	const tally: Tally = { slots, jobs, finished: new Map(), resumed: false, deadline };
+	const tally: Tally = {
+		slots,
+		jobs,
+		finished: new Map(),
+		delivered: new Set(),
+		finishedBefore,
+		resumed: false,
+		deadline,
+	};
 	dropExpired(Date.now());
 	tallies.set(waitId, tally);
 	return tally;
@@ -102,6 +116,41 @@ async function seed(ctx: IWebhookFunctions, tally: Tally): Promise<void> {
 		},
 	);
 	await tally.seeded;
+}
+
+/**
+ * How far apart (on VLM Run's clock) jobs may finish and still have their deliveries on the way to
+ * this process at the same time.
+ */
+const IN_FLIGHT_MS = 5_000;
+
+const completedAt = (job: Job) => Date.parse(String(job.completed_at ?? ''));
+
+/**
+ * The jobs the wait still has to hear about: those not finished, and those the list shows finished
+ * whose own delivery is probably still on its way here. Resuming before that delivery arrives would
+ * make n8n answer it 409 (the execution runs again), which VLM Run records as a failed delivery. A
+ * job that finished before the wait, or well before the first job delivered here (its deliveries
+ * went to a process since restarted), has nothing on the way: waiting for it would never end.
+ */
+function stillAwaited(tally: Tally): number {
+	let count = 0;
+	for (const id of tally.jobs.keys()) {
+		const final = tally.finished.get(id);
+		if (!final) count++;
+		else if (!tally.delivered.has(id) && !tally.finishedBefore.has(id)) {
+			const at = completedAt(final);
+			if (tally.firstDelivered !== undefined && at >= tally.firstDelivered - IN_FLIGHT_MS) count++;
+		}
+	}
+	return count;
+}
+
+function recordDelivered(tally: Tally, job: Job): void {
+	tally.finished.set(String(job.id), job);
+	tally.delivered.add(String(job.id));
+	const at = completedAt(job);
+	if (Number.isFinite(at)) tally.firstDelivered = Math.min(tally.firstDelivered ?? at, at);
 }
 
 /** The job's final state: the delivery itself, or, when VLM Run left its result out, one read. */
@@ -131,7 +180,7 @@ export async function resumeFromCallback(
 		return reply(ctx, 200, { received, ignored: 'This execution is not waiting for this job' });
 	try {
 		const final = await finalState(ctx, job, delivery.job as Job);
-		if (isTerminal(final.status)) tally.finished.set(job.id, final);
+		if (isTerminal(final.status)) recordDelivered(tally, final);
 		await seed(ctx, tally);
 	} catch (error) {
 		// Not 2xx, so VLM Run delivers again; what this callback taught the tally is kept.
@@ -140,13 +189,19 @@ export async function resumeFromCallback(
 		});
 	}
 	// From here to the return there is no await: one callback alone sees the set complete.
-	const waiting = tally.jobs.size - tally.finished.size;
+	const waiting = stillAwaited(tally);
 	if (tally.resumed || waiting > 0)
 		return reply(ctx, 200, { received, ...(waiting > 0 ? { waitingFor: waiting } : {}) });
 	tally.resumed = true;
 	const { slots, finished } = tally;
 	// Only the resumed mark stays until the deadline, to answer late repeats.
-	Object.assign(tally, { slots: [], jobs: new Map(), finished: new Map(), secret: undefined });
+	Object.assign(tally, {
+		slots: [],
+		jobs: new Map(),
+		finished: new Map(),
+		delivered: new Set(),
+		secret: undefined,
+	});
 	// Failures come out as error items: on resume n8n runs no node code that could stop the workflow.
 	const items = await settle(ctx, slots, finished, shapers, (error, pairedItem) =>
 		errorItem(error, pairedItem),

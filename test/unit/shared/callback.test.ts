@@ -23,6 +23,11 @@ const shapers: JobShapers = {
 	}),
 };
 const done = (id: string, total = 1) => ({ id, status: 'completed', response: { total } });
+/** A job completed at `at` ms after the epoch, on VLM Run's clock. */
+const doneAt = (id: string, at: number, total = 1) => ({
+	...done(id, total),
+	completed_at: new Date(at).toISOString(),
+});
 const failed = (id: string) => ({
 	id,
 	status: 'failed',
@@ -323,15 +328,39 @@ describe('Wait for Callback: webhook()', () => {
 		expect(racing.flatMap(({ sent }) => sent)).toEqual(['GET /predictions']);
 	});
 
-	it('counts a job whose callback n8n turned away before the wait, from the list', async () => {
+	it('counts a job whose callback went elsewhere long before (a process since restarted), from the list', async () => {
 		const wait = await waitingRun(['p1', 'p2']);
-		const { result, sent } = await deliver(wait, done('p2', 2), {
-			api: list(done('p2', 2), done('p1', 1)),
+		const { result, sent } = await deliver(wait, doneAt('p2', 60_000, 2), {
+			api: list(doneAt('p2', 60_000, 2), doneAt('p1', 0, 1)),
 		});
 		expect(sent).toEqual(['GET /predictions']);
 		expect(
 			(result.workflowData as INodeExecutionData[][])[0].map((item) => item.json.total),
 		).toEqual([undefined, 1, 2]);
+	});
+
+	it('waits for the deliveries of jobs that finished together with the first one, so none of them meets a running execution', async () => {
+		const wait = await waitingRun(['p1', 'p2', 'p3']);
+		const api = list(doneAt('p3', 1_000), doneAt('p2', 1_000), doneAt('p1', 1_000));
+		const first = await deliver(wait, doneAt('p1', 1_000), { api });
+		// The list shows all three finished, but two deliveries are still on their way.
+		expect(first.sent).toEqual(['GET /predictions']);
+		expect(first.response).toEqual({ status: 200, body: { received: 'p1', waitingFor: 2 } });
+		const second = await deliver(wait, doneAt('p3', 1_000));
+		expect(second.response).toEqual({ status: 200, body: { received: 'p3', waitingFor: 1 } });
+		const last = await deliver(wait, doneAt('p2', 1_000));
+		expect(last.result.webhookResponse).toEqual({ received: 'p2', resumed: true });
+	});
+
+	it('does not wait for the delivery of a job that had finished when the execution went to wait', async () => {
+		const { ctx, nodeContext } = executeContext({
+			api: list(doneAt('p1', 1_000), { id: 'p2', status: 'running' }),
+		});
+		await waitForCallbacks(ctx, routeOutput(['p1', 'p2']), shapers);
+		const { result } = await deliver(nodeContext, doneAt('p2', 1_500), {
+			api: list(doneAt('p2', 1_500), doneAt('p1', 1_000)),
+		});
+		expect(result.webhookResponse).toEqual({ received: 'p2', resumed: true });
 	});
 
 	it('fetches a delivery that came without the result again', async () => {

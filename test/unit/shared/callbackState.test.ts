@@ -32,9 +32,10 @@ describe('the state a waiting execution keeps', () => {
 			pending('p2', 1, 'a.pdf', { pairedItem: [{ item: 1 }, { item: 2 }] }),
 			pending('p3', 3, 'b.pdf'),
 		];
-		const stored = encodeWaitState(slots, 9_000);
+		const stored = encodeWaitState(slots, 9_000, ['p0']);
 		const saved = JSON.parse(stored);
 		expect(saved.deadline).toBe(9_000);
+		expect(saved.finishedBefore).toEqual(['p0']);
 		// p1 and p2 are files of one item with the same shape; p3's file differs.
 		expect(saved.shapes).toHaveLength(2);
 		expect(stored.match(/isNotEmpty/g)).toHaveLength(2);
@@ -47,7 +48,8 @@ describe('the state a waiting execution keeps', () => {
 		});
 		expect(saved.slots[3].job).toEqual({ kind: 'prediction', id: 'p3', itemIndex: 3, shape: 1 });
 
-		const restored = decodeWaitState(stored);
+		const { slots: restored, finishedBefore } = decodeWaitState(stored);
+		expect(finishedBefore).toEqual(new Set(['p0']));
 		expect(restored[0]).toEqual(slots[0]);
 		expect(restored.slice(1).map(({ item, job }) => [item, job])).toEqual([
 			[
@@ -67,11 +69,12 @@ describe('the state a waiting execution keeps', () => {
 
 	it('reads the list of slots that executions put to wait by the previous version saved', () => {
 		const slots = [pending('p1', 0, 'a.pdf')];
-		expect(decodeWaitState(JSON.stringify(slots))).toEqual(slots);
+		expect(decodeWaitState(JSON.stringify(slots))).toEqual({ slots, finishedBefore: new Set() });
 	});
 
 	it('has no slots when nothing was saved', () => {
-		expect(decodeWaitState(undefined)).toEqual([]);
-		expect(decodeWaitState('')).toEqual([]);
+		const none = { slots: [], finishedBefore: new Set() };
+		expect(decodeWaitState(undefined)).toEqual(none);
+		expect(decodeWaitState('')).toEqual(none);
 	});
 });
