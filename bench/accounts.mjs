@@ -10,7 +10,13 @@
 //              time against (requests needed ÷ rate) (target ≤ 1.15 ×)
 //   cpu        (d) 1,000 images, no latency: CPU per item of Extract against n8n's HTTP Request node
 //              sending the same synchronous calls (after Extract From File makes the base64 it needs)
-//              in the same server (targets: ≤ 1.1 × HTTP Request, ≤ 3 ms)
+//              in the same server, medians of 5 runs each measured from idle to idle (targets:
+//              ≤ 1.1 × HTTP Request, ≤ 3 ms)
+//
+//   --lengths=0.3,1.5  only these job lengths (seconds) in lengths
+//   --profile  V8 CPU profiles of the n8n server in bench-output/profiles-accounts
+//   --trace    the emulator's request log of each lengths run (method, path, ms after the run's
+//              first request, status) in bench-output/accounts-trace.json, to see where time goes
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -29,6 +35,7 @@ import { writeImages } from './workflows.mjs';
 
 export const ACCOUNT_CASES = ['lengths', 'requests', 'ratelimit', 'cpu'];
 
+const OUT_DIR = join(REPO_ROOT, 'bench-output');
 const fixture = (name) => readFileSync(join(REPO_ROOT, 'test', 'fixtures', name));
 
 /** A PDF whose `pages` page objects are readable (the node counts them to choose sync or batch). */
@@ -114,13 +121,48 @@ function chain(name, nodes) {
 	return { name, nodes, connections, settings: { executionOrder: 'v1' } };
 }
 
+/** A run's requests as `ms method path status`, from its first request, job ids shortened. */
+function timeline(requests) {
+	const t0 = requests[0]?.at ?? 0;
+	return requests.map(
+		(entry) =>
+			`${String(entry.at - t0).padStart(6)} ${entry.method} ${entry.path.replace(/([0-9a-f]{8})[0-9a-f-]{28}/, '$1')} ${entry.status}`,
+	);
+}
+
+/** Waits until n8n is idle: under 5 % of a core over half a second (at most 20 s). */
+async function settle(pgid) {
+	const until = Date.now() + 20_000;
+	for (;;) {
+		const before = groupCpuMs(pgid);
+		await sleep(500);
+		if (groupCpuMs(pgid) - before <= 25 || Date.now() > until) return;
+	}
+}
+
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)];
 
-export async function measureAccounts({ selected, quick, tarball, filesDir, log, startEmulator }) {
+export async function measureAccounts({
+	selected,
+	quick,
+	jobLengths,
+	profile,
+	trace,
+	tarball,
+	filesDir,
+	log,
+	startEmulator,
+}) {
 	const emulator = await startEmulator({ jobMode: 'time', jobDurationMs: 0 });
 	const n8n = await createN8n({
 		tarball,
-		env: { N8N_RESTRICT_FILE_ACCESS_TO: filesDir, N8N_DEFAULT_BINARY_DATA_MODE: 'filesystem' },
+		env: {
+			N8N_RESTRICT_FILE_ACCESS_TO: filesDir,
+			N8N_DEFAULT_BINARY_DATA_MODE: 'filesystem',
+			...(profile
+				? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${OUT_DIR}/profiles-accounts` }
+				: {}),
+		},
 	});
 	const credential = { id: 'vlmCredAccount01', name: 'VLM Run (accounts)', type: 'vlmRunApi' };
 	await importCredentials(n8n, [
@@ -129,7 +171,8 @@ export async function measureAccounts({ selected, quick, tarball, filesDir, log,
 
 	const sizes = quick
 		? { lengthItems: 10, lengths: [0.3, 1.5, 5], limited: 10, cpuItems: 200, cpuRepeats: 1 }
-		: { lengthItems: 20, lengths: [0.3, 1.5, 5, 30], limited: 40, cpuItems: 1000, cpuRepeats: 3 };
+		: { lengthItems: 20, lengths: [0.3, 1.5, 5, 30], limited: 40, cpuItems: 1000, cpuRepeats: 5 };
+	if (jobLengths) sizes.lengths = jobLengths;
 	const dir = (name) => join(filesDir, 'accounts', name);
 	writeImages(dir('images'), Math.max(sizes.lengthItems, sizes.limited));
 	writeFiles(dir('long'), sizes.lengthItems, (n) => pdf(10, `long-${n}`), 'pdf');
@@ -177,6 +220,7 @@ export async function measureAccounts({ selected, quick, tarball, filesDir, log,
 					(execution) => execution.id,
 				),
 			);
+			await settle(pgid);
 			const cpu0 = groupCpuMs(pgid);
 			const t0 = Date.now();
 			const response = await server.callWebhook(`/webhook/accounts-${key}`, { json: {} }, 900_000);
@@ -186,7 +230,9 @@ export async function measureAccounts({ selected, quick, tarball, filesDir, log,
 				(candidate) => !before.has(candidate.id) && candidate.status !== 'running',
 				120_000,
 			);
-			await sleep(2000);
+			// What the run left to do after it answered (saving the execution, removing its binary
+			// files) is its cost too; it must not spill into the next run's measurement.
+			await settle(pgid);
 			const cpuMs = groupCpuMs(pgid) - cpu0;
 			const elapsedMs = Date.now() - t0;
 			const last = flows[key].at(-1).name;
@@ -206,6 +252,7 @@ export async function measureAccounts({ selected, quick, tarball, filesDir, log,
 
 		if (selected.has('lengths')) {
 			const rows = [];
+			const traces = [];
 			for (const seconds of sizes.lengths) {
 				for (const [kind, key] of [
 					['image (sync)', 'lengthsImages'],
@@ -217,6 +264,7 @@ export async function measureAccounts({ selected, quick, tarball, filesDir, log,
 					const outcome = await run(key);
 					const floorS = Math.ceil(outcome.items / 10) * seconds;
 					const polls = emulator.requests({ method: 'GET', path: /^\/predictions\// }).length;
+					if (trace) traces.push({ kind, jobSeconds: seconds, requests: timeline(requestsOf()) });
 					rows.push({
 						kind,
 						jobSeconds: seconds,
@@ -234,6 +282,10 @@ export async function measureAccounts({ selected, quick, tarball, filesDir, log,
 				}
 			}
 			results.lengths = { concurrency: 10, rows };
+			if (trace) {
+				mkdirSync(OUT_DIR, { recursive: true });
+				writeFileSync(join(OUT_DIR, 'accounts-trace.json'), `${JSON.stringify(traces, null, 1)}\n`);
+			}
 		}
 
 		if (selected.has('requests')) {

@@ -9,6 +9,8 @@
 //   npm run bench -- --docs                also copy the chart to docs/bench.svg (for the README)
 //   npm run bench -- --api-latency=50      add 50 ms to every API call of the emulator
 //   npm run bench -- --profile             write V8 CPU profiles of the n8n processes to bench-output/profiles
+//                                          (issue 14's cases: bench-output/profiles-accounts)
+//   npm run bench -- lengths --trace       also the emulator's request log of each run (bench/accounts.mjs)
 //   npm run bench -- throughput --items=100 --concurrency=1,5   throughput with other sizes
 //   npm run bench -- --report              only render bench-output/bench.json again (table and chart)
 //
@@ -206,6 +208,9 @@ async function main() {
 		results.accounts = await measureAccounts({
 			selected,
 			quick,
+			jobLengths: numberFlag('lengths')?.split(',').map(Number),
+			profile,
+			trace: args.includes('--trace'),
 			tarball,
 			filesDir,
 			log,

@@ -79,7 +79,13 @@ async function binarySize(
 	property: string,
 	binary: IBinaryData,
 ) {
-	if (binary.id) return (await ctx.helpers.getBinaryMetadata(binary.id)).fileSize;
+	if (binary.id) {
+		// n8n 2.x records the size of a stored file on the item; reading its metadata file costs a
+		// file open per input file, so that is only the fallback (n8n 1.x).
+		if (Number.isSafeInteger(binary.bytes) && (binary.bytes as number) >= 0)
+			return binary.bytes as number;
+		return (await ctx.helpers.getBinaryMetadata(binary.id)).fileSize;
+	}
 	return (await ctx.helpers.getBinaryDataBuffer(itemIndex, property)).length;
 }
 

@@ -80,7 +80,7 @@ function isMalformed(call: ApiCall, response: FullResponse): boolean {
 
 /** One HTTP exchange, after waiting for the account's turn (every request counts, polls too). */
 export async function send(ctx: VlmRunContext, call: ApiCall): Promise<FullResponse> {
-	const { baseUrl, key, requestsPerMinute } = await account(ctx);
+	const { baseUrl, key, requestsPerMinute, credential } = await account(ctx);
 	await takeTurn(key, requestsPerMinute, cancelSignal(ctx));
 	const options: IHttpRequestOptions = {
 		method: call.method,
@@ -95,10 +95,13 @@ export async function send(ctx: VlmRunContext, call: ApiCall): Promise<FullRespo
 	if (call.binaryResponse) options.encoding = 'arraybuffer';
 	else if (call.streamResponse) options.encoding = 'stream';
 	else options.json = true;
+	// n8n still authenticates the request (the credential's authenticate), from the credential
+	// this node run already read instead of a fresh database read per request.
 	const response = (await ctx.helpers.httpRequestWithAuthentication.call(
 		ctx,
 		CREDENTIAL_NAME,
 		options,
+		{ credentialsDecrypted: credential },
 	)) as FullResponse;
 	if (response.statusCode === 429) {
 		const retryAfter = parseRetryAfter(headerValue(response.headers, 'retry-after'));

@@ -31,6 +31,24 @@ describe('transport costs', () => {
 		]);
 	});
 
+	it('hands the credential it read to n8n with each request, so n8n does not read it again', async () => {
+		const { ctx } = scriptedContext([
+			{ statusCode: 200, body: {} },
+			{ statusCode: 200, body: {} },
+		]);
+		const authenticated = jest.spyOn(ctx.helpers, 'httpRequestWithAuthentication');
+		await apiRequest(ctx, { method: 'GET', path: '/a' });
+		await apiRequest(ctx, { method: 'POST', path: '/b', body: {} });
+		expect(authenticated).toHaveBeenCalledTimes(2);
+		for (const [type, , options] of authenticated.mock.calls) {
+			expect(type).toBe('vlmRunApi');
+			expect(options?.credentialsDecrypted).toMatchObject({
+				type: 'vlmRunApi',
+				data: { apiKey: 'secret-key-123' },
+			});
+		}
+	});
+
 	it('reads the credential again after a failed read', async () => {
 		const { ctx } = scriptedContext([{ statusCode: 200, body: {} }]);
 		const getCredentials = jest

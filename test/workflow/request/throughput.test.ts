@@ -79,6 +79,28 @@ describe('Wait for Result in the fewest requests', () => {
 		expect(pdfRun.items[0].json).toHaveProperty('invoice_id');
 	});
 
+	it('reads the credential once per node run and authenticates every request with it', async () => {
+		const result = await runNode(extract(), {
+			nodeTypes,
+			inputItems: [await pdfItem(pdf(9), 'a.pdf'), await pdfItem(pdf(9), 'b.pdf')],
+			credentials: env.credentials(),
+		});
+		expect(result.status).toBe('success');
+		expect(result.items.map((item) => item.json.vlmrun)).toEqual([
+			expect.objectContaining({ status: 'completed', fileName: 'a.pdf' }),
+			expect.objectContaining({ status: 'completed', fileName: 'b.pdf' }),
+		]);
+		// Two uploads, two batch jobs and their polls, each with the API key (the emulator logs it
+		// redacted and answers 401 to a wrong one); n8n read the credential for none of them.
+		const requests = env.emulator.requests();
+		expect(requests.length).toBeGreaterThanOrEqual(6);
+		for (const entry of requests) {
+			expect(entry.headers.authorization).toBe('Bearer ***');
+			expect(entry.status).toBeLessThan(300);
+		}
+		expect(result.credentialLookups).toHaveLength(1);
+	});
+
 	it('sends a long PDF, audio over a minute and Submit Only as batch jobs', async () => {
 		const result = await runNode(extract(), {
 			nodeTypes,
