@@ -1,11 +1,14 @@
 import { adler32 } from './checksums';
+import { canonicalCodes, codeLengths } from './huffmanCodes';
 import { DISTANCE_BASE, DISTANCE_EXTRA, LENGTH_BASE, LENGTH_EXTRA } from './inflate';
 
 /*
  * A small DEFLATE compressor for the review PNG: LZ77 matches found through hash chains, written
- * with the fixed Huffman code (one block). Dynamic codes would save some more bytes; filtered scan
- * rows are mostly long runs that matches already shrink to a few bits per 258 bytes, so a
- * page-sized picture stays a few hundred kilobytes, not the tens of megabytes of stored blocks.
+ * in blocks of BLOCK_TOKENS tokens, each with Huffman codes built for its own symbols (dynamic
+ * blocks). Filtered rows of a scan are mostly long runs, which matches shrink to a few bits per
+ * 258 bytes; the residue of a photo or a JPEG's ringing is small numbers, which the block's own
+ * code writes in fewer than 8 bits. A page-sized picture is a few hundred kilobytes to a couple
+ * of megabytes, not the tens of megabytes of stored blocks.
  */
 
 const WINDOW = 32768;
@@ -13,34 +16,16 @@ const HASH_BITS = 15;
 const MIN_MATCH = 3;
 const MAX_MATCH = 258;
 /** How many earlier positions with the same 3-byte hash are tried: speed against size. */
-const MAX_CHAIN = 16;
+const MAX_CHAIN = 8;
+/** Literals in a row after which the search for matches thins out. */
+const MISSES_BEFORE_SKIPPING = 128;
 /** Positions inside a match longer than this are not indexed, so long runs cost little hashing. */
 const INDEX_MATCHES_UP_TO = 32;
-
-function reverseBits(code: number, length: number): number {
-	let reversed = 0;
-	for (let i = 0; i < length; i++) reversed |= ((code >> i) & 1) << (length - 1 - i);
-	return reversed;
-}
-
-/** The fixed literal/length code (RFC 1951 §3.2.6), bit-reversed for LSB-first output. */
-const FIXED = (() => {
-	const code = new Int32Array(288);
-	const length = new Uint8Array(288);
-	for (let symbol = 0; symbol < 288; symbol++) {
-		const [base, first, bits] =
-			symbol < 144
-				? [0x30, 0, 8]
-				: symbol < 256
-					? [0x190, 144, 9]
-					: symbol < 280
-						? [0, 256, 7]
-						: [0xc0, 280, 8];
-		code[symbol] = reverseBits(base + symbol - first, bits);
-		length[symbol] = bits;
-	}
-	return { code, length };
-})();
+/** Tokens (literals and matches) per block: codes follow the picture's parts; memory stays small. */
+const BLOCK_TOKENS = 1 << 16;
+const END_OF_BLOCK = 256;
+/** The order in which a dynamic block lists the code lengths of the code-length alphabet. */
+const CODE_LENGTH_ORDER = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15];
 
 /** Length 3..258 → its length symbol's index (0..28). */
 const LENGTH_INDEX = (() => {
@@ -56,26 +41,152 @@ const DISTANCE_SYMBOL = (() => {
 	return symbol;
 })();
 
+class BitWriter {
+	out: Uint8Array;
+	written = 0;
+	private buffer = 0;
+	private count = 0;
+
+	constructor(capacity: number) {
+		this.out = new Uint8Array(capacity);
+	}
+
+	reserve(bytes: number): void {
+		if (this.written + bytes <= this.out.length) return;
+		const grown = new Uint8Array(Math.max(this.out.length * 2, this.written + bytes));
+		grown.set(this.out.subarray(0, this.written));
+		this.out = grown;
+	}
+
+	put(value: number, bits: number): void {
+		this.buffer |= value << this.count;
+		this.count += bits;
+		while (this.count >= 8) {
+			this.out[this.written++] = this.buffer & 0xff;
+			this.buffer >>>= 8;
+			this.count -= 8;
+		}
+	}
+
+	finish(): Uint8Array {
+		if (this.count > 0) this.out[this.written++] = this.buffer & 0xff;
+		return this.out.subarray(0, this.written);
+	}
+}
+
+/** The code lengths of both codes, run-length coded with symbols 16-18, as a block header. */
+function lengthSymbols(lengths: Uint8Array): Array<[number, number]> {
+	const symbols: Array<[number, number]> = []; // [symbol, extra bits value]
+	for (let i = 0; i < lengths.length; ) {
+		const value = lengths[i];
+		let run = 1;
+		while (i + run < lengths.length && lengths[i + run] === value) run++;
+		i += run;
+		if (value === 0) {
+			for (; run >= 11; run -= Math.min(run, 138)) symbols.push([18, Math.min(run, 138) - 11]);
+			if (run >= 3) symbols.push([17, run - 3]);
+			else for (; run > 0; run--) symbols.push([0, 0]);
+			continue;
+		}
+		symbols.push([value, 0]);
+		for (run--; run >= 3; run -= Math.min(run, 6)) symbols.push([16, Math.min(run, 6) - 3]);
+		for (; run > 0; run--) symbols.push([value, 0]);
+	}
+	return symbols;
+}
+
+const EXTRA_BITS: Record<number, number> = { 16: 2, 17: 3, 18: 7 };
+
+/** Writes one dynamic block of the tokens (length/literal, distance 0 for a literal). */
+function writeBlock(
+	writer: BitWriter,
+	lengthOrLiteral: Uint16Array,
+	distance: Uint16Array,
+	tokens: number,
+	last: boolean,
+): void {
+	const literalFrequency = new Uint32Array(286);
+	const distanceFrequency = new Uint32Array(30);
+	for (let t = 0; t < tokens; t++) {
+		if (!distance[t]) literalFrequency[lengthOrLiteral[t]]++;
+		else {
+			literalFrequency[257 + LENGTH_INDEX[lengthOrLiteral[t]]]++;
+			distanceFrequency[DISTANCE_SYMBOL[distance[t]]]++;
+		}
+	}
+	literalFrequency[END_OF_BLOCK] = 1;
+	// Two codes at least in each tree keep both complete (a lone code is a special case decoders
+	// treat differently).
+	if (literalFrequency.filter(Boolean).length < 2) literalFrequency[0] ||= 1;
+	if (distanceFrequency.filter(Boolean).length < 2) {
+		distanceFrequency[0] ||= 1;
+		distanceFrequency[1] ||= 1;
+	}
+	const literalLengths = codeLengths(literalFrequency, 15);
+	const distanceLengths = codeLengths(distanceFrequency, 15);
+	let literalCount = 286;
+	while (literalCount > 257 && !literalLengths[literalCount - 1]) literalCount--;
+	let distanceCount = 30;
+	while (distanceCount > 1 && !distanceLengths[distanceCount - 1]) distanceCount--;
+	const header = lengthSymbols(
+		Uint8Array.from([
+			...literalLengths.subarray(0, literalCount),
+			...distanceLengths.subarray(0, distanceCount),
+		]),
+	);
+	const headerFrequency = new Uint32Array(19);
+	for (const [symbol] of header) headerFrequency[symbol]++;
+	const headerLengths = codeLengths(headerFrequency, 7);
+	const headerCodes = canonicalCodes(headerLengths);
+	let headerCount = 19;
+	while (headerCount > 4 && !headerLengths[CODE_LENGTH_ORDER[headerCount - 1]]) headerCount--;
+
+	// 48 bits at most a token (15 + 5 length, 15 + 13 distance), and the header.
+	writer.reserve(tokens * 6 + 512);
+	writer.put(last ? 1 : 0, 1);
+	writer.put(2, 2); // dynamic Huffman codes
+	writer.put(literalCount - 257, 5);
+	writer.put(distanceCount - 1, 5);
+	writer.put(headerCount - 4, 4);
+	for (let i = 0; i < headerCount; i++) writer.put(headerLengths[CODE_LENGTH_ORDER[i]], 3);
+	for (const [symbol, extra] of header) {
+		writer.put(headerCodes[symbol], headerLengths[symbol]);
+		if (symbol >= 16) writer.put(extra, EXTRA_BITS[symbol]);
+	}
+	const literalCodes = canonicalCodes(literalLengths);
+	const distanceCodes = canonicalCodes(distanceLengths);
+	for (let t = 0; t < tokens; t++) {
+		const value = lengthOrLiteral[t];
+		const back = distance[t];
+		if (!back) {
+			writer.put(literalCodes[value], literalLengths[value]);
+			continue;
+		}
+		const index = LENGTH_INDEX[value];
+		writer.put(literalCodes[257 + index], literalLengths[257 + index]);
+		writer.put(value - LENGTH_BASE[index], LENGTH_EXTRA[index]);
+		const symbol = DISTANCE_SYMBOL[back];
+		writer.put(distanceCodes[symbol], distanceLengths[symbol]);
+		writer.put(back - DISTANCE_BASE[symbol], DISTANCE_EXTRA[symbol]);
+	}
+	writer.put(literalCodes[END_OF_BLOCK], literalLengths[END_OF_BLOCK]);
+}
+
 /** Raw DEFLATE data of the bytes. */
 export function deflateRaw(data: Uint8Array): Uint8Array {
-	// At most 9 bits a byte (a literal); a match spends fewer bits than its bytes would.
-	const out = new Uint8Array(Math.ceil((data.length * 9) / 8) + 16);
-	let written = 0;
-	let buffer = 0;
-	let count = 0;
-	const put = (value: number, bits: number) => {
-		buffer |= value << count;
-		count += bits;
-		while (count >= 8) {
-			out[written++] = buffer & 0xff;
-			buffer >>>= 8;
-			count -= 8;
+	const writer = new BitWriter((data.length >> 1) + 1024);
+	const lengthOrLiteral = new Uint16Array(BLOCK_TOKENS);
+	const distance = new Uint16Array(BLOCK_TOKENS);
+	let tokens = 0;
+	const token = (value: number, back: number) => {
+		lengthOrLiteral[tokens] = value;
+		distance[tokens++] = back;
+		if (tokens === BLOCK_TOKENS) {
+			writeBlock(writer, lengthOrLiteral, distance, tokens, false);
+			tokens = 0;
 		}
 	};
-	const literal = (symbol: number) => put(FIXED.code[symbol], FIXED.length[symbol]);
 
-	put(1, 1); // the last block
-	put(1, 2); // fixed Huffman codes
 	const head = new Int32Array(1 << HASH_BITS).fill(-1);
 	const previous = new Int32Array(WINDOW);
 	const hashAt = (i: number) =>
@@ -86,6 +197,7 @@ export function deflateRaw(data: Uint8Array): Uint8Array {
 		head[hash] = i;
 	};
 	const end = data.length;
+	let misses = 0;
 	for (let i = 0; i < end; ) {
 		let bestLength = 0;
 		let bestDistance = 0;
@@ -107,23 +219,24 @@ export function deflateRaw(data: Uint8Array): Uint8Array {
 			index(i);
 		}
 		if (bestLength < MIN_MATCH) {
-			literal(data[i++]);
+			token(data[i++], 0);
+			// Past a long stretch without matches (photo grain), look for one less often: each
+			// search there costs more than the bytes it would save.
+			if (++misses > MISSES_BEFORE_SKIPPING && i < end) {
+				const skip = Math.min(end - i, misses >> 6);
+				for (let j = 0; j < skip; j++) token(data[i++], 0);
+			}
 			continue;
 		}
-		const lengthIndex = LENGTH_INDEX[bestLength];
-		literal(257 + lengthIndex);
-		put(bestLength - LENGTH_BASE[lengthIndex], LENGTH_EXTRA[lengthIndex]);
-		const distanceSymbol = DISTANCE_SYMBOL[bestDistance];
-		put(reverseBits(distanceSymbol, 5), 5);
-		put(bestDistance - DISTANCE_BASE[distanceSymbol], DISTANCE_EXTRA[distanceSymbol]);
+		misses = 0;
+		token(bestLength, bestDistance);
 		// A long match indexes only its last position, which keeps the next match of a run near.
 		const from = bestLength <= INDEX_MATCHES_UP_TO ? i + 1 : i + bestLength - 1;
 		for (let j = from; j < i + bestLength && j + MIN_MATCH <= end; j++) index(j);
 		i += bestLength;
 	}
-	literal(256);
-	if (count > 0) out[written++] = buffer & 0xff;
-	return out.subarray(0, written);
+	writeBlock(writer, lengthOrLiteral, distance, tokens, true);
+	return writer.finish();
 }
 
 /** zlib data (header, DEFLATE, Adler-32) of the bytes, as a PNG's IDAT holds it. */

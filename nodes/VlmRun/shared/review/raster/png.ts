@@ -225,30 +225,21 @@ function chunk(type: string, body: Uint8Array): Uint8Array {
 }
 
 /**
- * Row filters for the encoder: each row takes Sub or Up, whichever leaves the smaller sum of
- * (signed) bytes, the usual cheap heuristic; both turn the flat paper of a scan into zeroes.
+ * The encoder's row filter: Up (each byte minus the one above), Sub on the first row. Up turns
+ * the paper of a scan and the flat areas of the legend into runs of zeroes, which the compressor
+ * shrinks to a few bits; choosing a filter per row saved little on review pictures and cost a
+ * pass over every row.
  */
 function filterRows({ width, height, data }: RgbImage): Uint8Array {
 	const rowBytes = width * 3;
 	const out = new Uint8Array((rowBytes + 1) * height);
-	for (let y = 0; y < height; y++) {
-		const row = y * rowBytes;
-		const above = row - rowBytes;
-		let subCost = 0;
-		let upCost = 0;
-		for (let x = 0; x < rowBytes; x++) {
-			const sub = (data[row + x] - (x >= 3 ? data[row + x - 3] : 0)) & 0xff;
-			const up = (data[row + x] - (y > 0 ? data[above + x] : 0)) & 0xff;
-			subCost += sub < 128 ? sub : 256 - sub;
-			upCost += up < 128 ? up : 256 - up;
-		}
-		const useUp = y > 0 && upCost < subCost;
+	out[0] = 1;
+	for (let x = 0; x < rowBytes; x++) out[1 + x] = x < 3 ? data[x] : data[x] - data[x - 3];
+	for (let y = 1; y < height; y++) {
 		const start = y * (rowBytes + 1);
-		out[start] = useUp ? 2 : 1;
-		for (let x = 0; x < rowBytes; x++) {
-			const predictor = useUp ? data[above + x] : x >= 3 ? data[row + x - 3] : 0;
-			out[start + 1 + x] = (data[row + x] - predictor) & 0xff;
-		}
+		out[start] = 2;
+		for (let i = y * rowBytes, o = start + 1, end = i + rowBytes; i < end; i++, o++)
+			out[o] = data[i] - data[i - rowBytes];
 	}
 	return out;
 }
