@@ -93,10 +93,13 @@ function cpuTrace(pid) {
 	};
 }
 
-/** CPU ms per wall ms of the n8n process while nothing happens (timers, the task runner's pings). */
-async function idleRate(pid) {
+/**
+ * CPU ms per wall ms of the n8n process while nothing happens (timers, the task runner's pings),
+ * over as long as the pattern lasts, so that n8n's periodic work is counted as idle, not as callbacks.
+ */
+async function idleRate(pid, pattern) {
 	const from = { at: Date.now(), cpu: processCpuMs(pid) };
-	await sleep(IDLE_MS);
+	await sleep(pattern === 'spread' ? SPREAD_MS : IDLE_MS);
 	return (processCpuMs(pid) - from.cpu) / (Date.now() - from.at);
 }
 
@@ -117,12 +120,22 @@ async function arrive(pattern, count, act) {
 	return { started, lastAt: last.at };
 }
 
+/** The workflow's executions; n8n answers 503 "Database is not ready" for a moment after heavy runs. */
+async function executionsOf(server, workflowId) {
+	for (let attempt = 1; ; attempt++) {
+		try {
+			return (await server.api('GET', `/executions?workflowId=${workflowId}&limit=250`)).data ?? [];
+		} catch (error) {
+			if (attempt === 10 || !/→ 503/.test(error.message)) throw error;
+			await sleep(2_000);
+		}
+	}
+}
+
 /** Starts a workflow by its webhook and returns the execution once it waits. */
 async function startWaiting(server, workflowId, path) {
 	const earlier = new Set(
-		((await server.api('GET', `/executions?workflowId=${workflowId}&limit=250`)).data ?? []).map(
-			(execution) => execution.id,
-		),
+		(await executionsOf(server, workflowId)).map((execution) => execution.id),
 	);
 	const response = await server.callWebhook(`/webhook/${path}`, { method: 'POST', json: {} });
 	await response.text();
@@ -176,7 +189,7 @@ async function measureOurs(server, pid, emulator, workflow, jobs, pattern) {
 	const waiting = await startWaiting(server, workflow.id, workflow.path);
 	const pending = waiting.data.resultData.runData.Extract[0].data.main[0];
 	const jobIds = pending.map((item) => item.json.id);
-	const idle = await idleRate(pid);
+	const idle = await idleRate(pid, pattern);
 	const trace = cpuTrace(pid);
 	const { started, lastAt } = await arrive(
 		pattern,
@@ -226,7 +239,7 @@ async function measureFloor(server, pid, workflow, jobs, pattern, body) {
 		await response.arrayBuffer();
 		return { status: response.status, at: started, answeredAt: Date.now() };
 	};
-	const idle = await idleRate(pid);
+	const idle = await idleRate(pid, pattern);
 	const trace = cpuTrace(pid);
 	const answers = [];
 	const { started } = await arrive(pattern, jobs, async () => answers.push(await post(BOT_AGENT)));
