@@ -244,9 +244,13 @@ async function measureFloor(server, pid, workflow, jobs, pattern, body) {
 	const answers = [];
 	const { started } = await arrive(pattern, jobs, async () => answers.push(await post(BOT_AGENT)));
 	// isbot takes many tool names for bots (…bench…), so the resuming POST looks like a browser.
-	const resuming = await post(
-		'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0',
-	);
+	// After a burst n8n may answer 503 ("Database is not ready") for a moment.
+	let resuming;
+	for (let attempt = 1; attempt <= 10; attempt++) {
+		resuming = await post('Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0');
+		if (resuming.status !== 503) break;
+		await sleep(2_000);
+	}
 	if (!isOk(resuming.status)) throw new Error(`the floor's resuming POST got ${resuming.status}`);
 	const done = await finished(server, workflow.id, waiting.id);
 	await sleep(SETTLE_MS);
@@ -372,6 +376,7 @@ export async function run(args) {
 	let pid;
 	const serverPids = [];
 	const rows = [];
+	let failed = false;
 	try {
 		await provision();
 		const tarball = await packPackage({ destDir: workDir });
@@ -455,8 +460,9 @@ export async function run(args) {
 			}
 		}
 	} catch (error) {
+		// What was measured before the failure is still written.
 		log(`FAILED: ${error.stack ?? error}`);
-		return 1;
+		failed = true;
 	} finally {
 		await server?.stop().catch(() => undefined);
 		await emulator?.close().catch(() => undefined);
@@ -473,5 +479,5 @@ export async function run(args) {
 	if (profiles)
 		log(`profile split per phase in bench-output/callbacks.json (${profiles.length} runs)`);
 	console.log(report);
-	return 0;
+	return failed ? 1 : 0;
 }
