@@ -85,9 +85,10 @@ class Inflater {
 		private readonly input: Uint8Array,
 		start: number,
 		expectedSize: number,
+		private readonly maxSize: number,
 	) {
 		this.position = start;
-		this.out = new Uint8Array(Math.max(expectedSize, 1024));
+		this.out = new Uint8Array(Math.max(Math.min(expectedSize, maxSize), 1024));
 	}
 
 	private need(count: number): void {
@@ -125,6 +126,7 @@ class Inflater {
 
 	private reserve(extra: number): void {
 		if (this.length + extra <= this.out.length) return;
+		if (this.length + extra > this.maxSize) throw new Error('DEFLATE data larger than expected');
 		const grown = new Uint8Array(Math.max(this.out.length * 2, this.length + extra));
 		grown.set(this.out.subarray(0, this.length));
 		this.out = grown;
@@ -221,9 +223,16 @@ class Inflater {
 	}
 }
 
-/** Raw DEFLATE data → bytes. `expectedSize` only sizes the first buffer. Throws on corrupt data. */
-export function inflateRaw(data: Uint8Array, expectedSize = data.length * 4): Uint8Array {
-	return new Inflater(data, 0, expectedSize).run();
+/**
+ * Raw DEFLATE data → bytes. `expectedSize` sizes the first buffer; more than `maxSize` bytes (a
+ * small file that inflates to gigabytes) is an error. Throws on corrupt data.
+ */
+export function inflateRaw(
+	data: Uint8Array,
+	expectedSize = data.length * 4,
+	maxSize = Number.MAX_SAFE_INTEGER,
+): Uint8Array {
+	return new Inflater(data, 0, expectedSize, maxSize).run();
 }
 
 /**
@@ -231,10 +240,14 @@ export function inflateRaw(data: Uint8Array, expectedSize = data.length * 4): Ui
  * chunks' CRCs already cover the data, and a picture for a person tolerates what a checksum would
  * refuse.
  */
-export function inflateZlib(data: Uint8Array, expectedSize?: number): Uint8Array {
+export function inflateZlib(
+	data: Uint8Array,
+	expectedSize?: number,
+	maxSize = Number.MAX_SAFE_INTEGER,
+): Uint8Array {
 	if (data.length < 2) throw new Error('zlib data ends early');
 	const [cmf, flg] = data;
 	if ((cmf & 15) !== 8 || ((cmf << 8) | flg) % 31 !== 0) throw new Error('not zlib DEFLATE data');
 	if (flg & 0x20) throw new Error('zlib preset dictionaries are not supported');
-	return new Inflater(data, 2, expectedSize ?? data.length * 4).run();
+	return new Inflater(data, 2, expectedSize ?? data.length * 4, maxSize).run();
 }

@@ -129,7 +129,8 @@ function decodeChunks(chunks: Chunks | undefined): RgbImage | undefined {
 	const bitsPerPixel = channels * depth;
 	const rowBytes = Math.ceil((width * bitsPerPixel) / 8);
 	const bpp = Math.max(1, bitsPerPixel >> 3);
-	const raw = inflateZlib(chunks.data, (rowBytes + 1) * height);
+	// Exactly this many bytes: more would be a file crafted to exhaust memory.
+	const raw = inflateZlib(chunks.data, (rowBytes + 1) * height, (rowBytes + 1) * height);
 	if (raw.length < (rowBytes + 1) * height || !unfilter(raw, rowBytes, height, bpp))
 		return undefined;
 

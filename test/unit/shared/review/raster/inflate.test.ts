@@ -88,6 +88,9 @@ describe('inflate', () => {
 		expect(() => inflateZlib(reservedType)).toThrow('invalid DEFLATE block type');
 		const badStored = Buffer.from([0x78, 0x01, 0b001, 5, 0, 5, 0]);
 		expect(() => inflateZlib(badStored)).toThrow('corrupt stored DEFLATE block');
+		// A kilobyte that inflates to a megabyte, where a thousand bytes were expected.
+		const bomb = zlib.deflateSync(Buffer.alloc(1 << 20));
+		expect(() => inflateZlib(bomb, 1000, 1000)).toThrow('DEFLATE data larger than expected');
 	});
 });
 

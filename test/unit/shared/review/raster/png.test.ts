@@ -109,6 +109,9 @@ describe('decodePng', () => {
 		corrupt.fill(0xff, 45, 60);
 		expect(decodePng(corrupt)).toBeUndefined();
 		expect(decodePng(Buffer.from('GIF89a....'))).toBeUndefined();
+		// Declared 7×5, its data inflating to a megabyte: refused before the memory is taken.
+		const bomb = makePng({ ...spec, samples: [[...Array(1 << 18).keys()].map(() => 0)] });
+		expect(decodePng(bomb)).toBeUndefined();
 	});
 });
 
