@@ -3,13 +3,13 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import {
 	screenFiles,
 	selectBinaryFields,
-	uploadFile,
 	type BinarySelection,
 	type InputFile,
 	type SkippedFile,
 } from '../shared/binary';
 import { inputError } from '../shared/errors';
 import { detectModality } from '../shared/media';
+import { readReuseUploads, uploadOnce } from '../shared/reuse';
 import type { RunContext } from '../shared/router';
 import { isHttpUrl } from '../shared/params';
 
@@ -150,7 +150,7 @@ function urlContent(url: string): IDataObject {
 		: { type: 'file_url', file_url: { url } };
 }
 
-/** Uploads the files (each under the concurrency bound) and builds the `inputs` object of the request. */
+/** Uploads the files (each under the concurrency bound, unless VLM Run has them already) and builds the `inputs` object of the request. */
 export async function resolveInputs(
 	ctx: IExecuteFunctions,
 	planned: PlannedInput[],
@@ -162,7 +162,8 @@ export async function resolveInputs(
 			if (input.kind === 'url')
 				return [urlContent(input.url), { name: input.name, type: 'url', url: input.url }];
 			const { file } = input;
-			const record = await run.limit(async () => await uploadFile(ctx, file));
+			const reuse = readReuseUploads(ctx, file.itemIndex);
+			const record = await run.limit(async () => await uploadOnce(ctx, file, reuse));
 			return [
 				{ type: 'input_file', file_id: record.id },
 				{

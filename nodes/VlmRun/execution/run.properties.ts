@@ -9,6 +9,7 @@ import {
 	toolsetsProperty,
 } from '../shared/descriptions';
 import { completionProperties } from '../shared/completion';
+import { reuseUploadsOption } from '../shared/reuse';
 import { skillsProperty } from '../shared/skills';
 import { outputSchemaProperties, promptProperty } from './config';
 import { downloadArtifactsOption, outputOption } from './output';
@@ -182,6 +183,12 @@ export const runProperties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		options: [downloadArtifactsOption, maxConcurrencyOption, outputOption, skipUnsupportedOption],
+		options: [
+			downloadArtifactsOption,
+			maxConcurrencyOption,
+			outputOption,
+			reuseUploadsOption,
+			skipUnsupportedOption,
+		],
 	},
 ];

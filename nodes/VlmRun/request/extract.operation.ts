@@ -21,7 +21,7 @@ import type { Job } from '../shared/polling';
 import { errorItem, type Operation, type RunContext, type PlannedItem } from '../shared/router';
 import { parsePageRange } from '../shared/schema';
 import { readReviewRules, reviewRulesProperty } from '../shared/review';
-import { uploadOnce } from '../shared/reuse';
+import { readReuseUploads, uploadOnce } from '../shared/reuse';
 import { readSchema } from '../shared/schemaSource';
 import { answersSynchronously, jobClass } from '../shared/syncLimits';
 import { apiRequest, type ApiCall } from '../shared/transport';
@@ -176,7 +176,7 @@ async function validate(ctx: IExecuteFunctions, i: number): Promise<ExtractPlan>
 		completion: readCompletion(ctx, i, 600),
 		output: options.output === 'full' ? 'full' : 'data',
 		includeInputBinary: options.includeInputBinary === true,
-		reuseUploads: options.reuseUploads !== false,
+		reuseUploads: readReuseUploads(ctx, i),
 		synchronous: options.synchronous !== false,
 		review: reviewRules && { rules: reviewRules, schema, partial: config.gql_stmt !== undefined },
 	};

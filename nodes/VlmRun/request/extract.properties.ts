@@ -7,6 +7,7 @@ import {
 	skipUnsupportedOption,
 } from '../shared/descriptions';
 import { completionProperties } from '../shared/completion';
+import { reuseUploadsOption } from '../shared/reuse';
 import { schemaSourceProperties } from '../shared/schemaSource';
 
 export const extractProperties: INodeProperties[] = [
@@ -203,14 +204,7 @@ export const extractProperties: INodeProperties[] = [
 				placeholder: 'e.g. 1-3,5',
 				description: 'Only these pages of a document (first page is 1)',
 			},
-			{
-				displayName: 'Reuse Uploaded Files',
-				name: 'reuseUploads',
-				type: 'boolean',
-				default: true,
-				description:
-					'Whether to look files of 1 MiB or more up by their MD5 hash first, and use the copy VLM Run already has instead of uploading them again',
-			},
+			reuseUploadsOption,
 			{
 				displayName: 'Service Tier',
 				name: 'serviceTier',

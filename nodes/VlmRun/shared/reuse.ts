@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import type { IExecuteFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { readFileBuffer, uploadFile, type FileRecord, type InputFile } from './binary';
 import { apiRequest } from './transport';
@@ -9,6 +9,21 @@ import { apiRequest } from './transport';
  * request against the rate limit, and a miss would make it two. Files this big are looked up.
  */
 export const REUSE_MIN_BYTES = 1024 * 1024;
+
+/** The Reuse Uploaded Files option of the operations that upload input files (Extract, Run). */
+export const reuseUploadsOption: INodeProperties = {
+	displayName: 'Reuse Uploaded Files',
+	name: 'reuseUploads',
+	type: 'boolean',
+	default: true,
+	description:
+		'Whether to look files of 1 MiB or more up by their MD5 hash first, and use the copy VLM Run already has instead of uploading them again',
+};
+
+/** Whether the item's Reuse Uploaded Files option is on (it is by default). */
+export function readReuseUploads(ctx: IExecuteFunctions, itemIndex: number): boolean {
+	return ctx.getNodeParameter('options.reuseUploads', itemIndex, true) !== false;
+}
 
 async function md5Of(ctx: IExecuteFunctions, file: InputFile): Promise<string> {
 	const hash = createHash('md5');

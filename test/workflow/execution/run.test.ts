@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 import type { IDataObject } from 'n8n-workflow';
 
 import { createBinaryItem } from '../harness';
@@ -260,5 +262,44 @@ describe('Execution → Run: grouping', () => {
 			['data_2', 'invoice-2.pdf', 1],
 			['data_3', 'contract.pdf', 2],
 		]);
+	});
+});
+
+describe('Execution → Run: Reuse Uploaded Files', () => {
+	/** A PDF of 1 MiB and more, the size from which files are looked up before an upload. */
+	const big = Buffer.concat([
+		fixture('invoice-1.pdf').data as Buffer,
+		Buffer.alloc(1024 * 1024, 0x20),
+	]);
+	const md5 = createHash('md5').update(big).digest('hex');
+	const bigItem = async (fileName: string) =>
+		await createBinaryItem({ data: { data: big, fileName, mimeType: 'application/pdf' } });
+	const calls = () =>
+		env.emulator
+			.requests()
+			.map((entry) => `${entry.method} ${entry.path}`)
+			.filter((call) => !call.startsWith('GET /agent/executions/'));
+
+	it('uploads a big file once, then passes the file VLM Run already has (same MD5)', async () => {
+		const first = await run(env.credentials(), runParams(), [await bigItem('big.pdf')]);
+		expect(first.status).toBe('success');
+		expect(calls()).toEqual([`GET /files/hash/${md5}`, 'POST /files', 'POST /agent/execute']);
+		const uploadedId = (vlmrunOf(first.items[0]).inputs as IDataObject[])[0].fileId;
+
+		env.emulator.clearRequests();
+		const second = await run(env.credentials(), runParams(), [await bigItem('big-again.pdf')]);
+		expect(second.status).toBe('success');
+		expect(calls()).toEqual([`GET /files/hash/${md5}`, 'POST /agent/execute']);
+		const [body] = executeBodies(env.emulator);
+		expect(body.inputs).toEqual({ data: { type: 'input_file', file_id: uploadedId } });
+		expect(vlmrunOf(second.items[0])).toMatchObject({ status: 'completed' });
+	});
+
+	it('uploads without a lookup when the option is off', async () => {
+		const result = await run(env.credentials(), runParams({ options: { reuseUploads: false } }), [
+			await bigItem('big.pdf'),
+		]);
+		expect(result.status).toBe('success');
+		expect(calls()).toEqual(['POST /files', 'POST /agent/execute']);
 	});
 });
