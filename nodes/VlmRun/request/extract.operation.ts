@@ -26,7 +26,12 @@ import { readSchema } from '../shared/schemaSource';
 import { answersSynchronously, jobClass } from '../shared/syncLimits';
 import { apiRequest, type ApiCall } from '../shared/transport';
 import { extractProperties } from './extract.properties';
-import { reviewPrediction, type ExtractReview } from './extract.review';
+import {
+	reviewPrediction,
+	storedImage,
+	type ExtractReview,
+	type StoredImage,
+} from './extract.review';
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['prediction'], operation: ['extract'] } },
@@ -314,6 +319,7 @@ async function extractOne(
 			output: plan.output,
 			source: summary,
 			...(plan.review ? { review: plan.review as unknown as IDataObject, domain } : {}),
+			...(plan.review ? storedImage(source) : {}),
 		},
 	});
 }
@@ -352,7 +358,11 @@ export const predictionShapers: JobShapers = {
 			shape.review as unknown as ExtractReview,
 			prediction,
 			item,
-			{ modality: source.modality as Modality, domain: String(shape.domain) },
+			{
+				modality: source.modality as Modality,
+				domain: String(shape.domain),
+				stored: shape.image as StoredImage | undefined,
+			},
 		);
 	},
 };

@@ -5,10 +5,12 @@ import {
 	connect,
 	createBinaryItem,
 	HarnessPassThrough,
+	readBinary,
 	runWorkflow,
 	type BinaryInput,
 } from '../harness';
 import { readRgbPng } from '../../pngFiles';
+import { resumeWaiting } from '../resume';
 import { fixture, useEmulator, vlmNode } from '../vlmrun';
 
 /*
@@ -463,8 +465,20 @@ describe('Review Rules on Extract', () => {
 		// Jobs that finish while the files are submitted are shaped at once, by the callback shaper.
 		env.emulator.configure({ jobMode: 'polls', pollsToComplete: 1 });
 		const { result, confident, needsReview } = await run(
-			{ completion: 'waitForCallback', reviewRules: { minConfidence: 'med' } },
+			{
+				completion: 'waitForCallback',
+				reviewRules: { minConfidence: 'med' },
+				options: { grounding: true },
+			},
 			await items(scan('sharp.png'), scan('blurry.png', 'emulator-blurry')),
+		);
+		// The picture is drawn from the input image as n8n stored it, which webhook() can read too.
+		expect(needsReview[0].binary?.review).toMatchObject({
+			mimeType: 'image/png',
+			fileName: 'blurry-review.png',
+		});
+		expect(readRgbPng(await result.binaryData(needsReview[0], 'review')).height).toBeGreaterThan(
+			64,
 		);
 		expect(result.status).toBe('success');
 		expect(env.emulator.requests({ method: 'POST', path: '/image/generate' })).toHaveLength(2);
@@ -477,6 +491,45 @@ describe('Review Rules on Extract', () => {
 			'tax',
 			'total',
 		]);
+	});
+
+	it('draws the review picture when a callback resumes the execution', async () => {
+		env.emulator.configure({ jobMode: 'manual' });
+		const { result } = await run(
+			{
+				completion: 'waitForCallback',
+				reviewRules: { minConfidence: 'med' },
+				options: { grounding: true },
+			},
+			await items(scan('blurry-receipt.png', 'emulator-blurry')),
+		);
+		expect(result.status).toBe('waiting');
+		// While it waits, the pending job is shown on Needs Review: nobody has checked it yet.
+		const [pending] = result.outputs('VLM Run', { output: 1 });
+		const id = String(pending.json.id);
+		await env.emulator.advanceJob(id, 'completed');
+		const delivery = env.emulator.webhookDeliveries().find((sent) => sent.jobId === id);
+		const answer = await resumeWaiting(result, {
+			nodeTypes: [VlmRunRequest],
+			credentials: env.credentials(),
+			body: String(delivery?.body),
+		});
+		const [confident, needsReview] = answer.response.workflowData ?? [];
+		expect(confident).toEqual([]);
+		expect(review(needsReview[0]).reasons.map((reason) => reason.field)).toEqual([
+			'subtotal',
+			'tax',
+			'total',
+		]);
+		expect(needsReview[0].binary?.review).toMatchObject({
+			mimeType: 'image/png',
+			fileName: 'blurry-receipt-review.png',
+		});
+		const picture = readRgbPng(await readBinary(needsReview[0], 'review'));
+		expect(picture.width).toBeGreaterThan(48 + 11 * 6 * 2);
+		// The image is drawn at the top left: its corner pixel is the input's, not the background.
+		const input = readRgbPng(fixture('receipt.png').data as Buffer);
+		expect(pixel(picture, 0, 0)).toEqual(pixel(input, 0, 0));
 	});
 
 	it('sends failed files to Needs Review with continue on fail', async () => {
