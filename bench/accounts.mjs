@@ -31,7 +31,7 @@ import {
 	startServer,
 } from '../test/e2e/n8n.mjs';
 import { findN8nProcess, groupCpuMs } from './proc.mjs';
-import { writeImages } from './workflows.mjs';
+import { chainWorkflow, writeImages } from './workflows.mjs';
 
 export const ACCOUNT_CASES = ['lengths', 'requests', 'ratelimit', 'cpu'];
 
@@ -110,16 +110,6 @@ const httpRequest = (emulator) =>
 			'={{ JSON.stringify({ images: ["data:image/png;base64," + $json.data], model: "vlm-1", domain: "document.receipt", batch: false }) }}',
 		options: { batching: { batch: { batchSize: 10, batchInterval: 0 } } },
 	});
-
-function chain(name, nodes) {
-	const connections = {};
-	nodes.forEach((current, i) => {
-		current.position = [i * 220, 0];
-		if (i > 0)
-			connections[nodes[i - 1].name] = { main: [[{ node: current.name, type: 'main', index: 0 }]] };
-	});
-	return { name, nodes, connections, settings: { executionOrder: 'v1' } };
-}
 
 /** A run's requests as `ms method path status`, from its first request, job ids shortened. */
 function timeline(requests) {
@@ -202,7 +192,7 @@ export async function measureAccounts({
 			await importWorkflows(
 				n8n,
 				keys.map((key) =>
-					chain(`bench accounts: ${key}`, [webhook(`accounts-${key}`), ...flows[key]]),
+					chainWorkflow(`bench accounts: ${key}`, [webhook(`accounts-${key}`), ...flows[key]]),
 				),
 			)
 		).map((id, i) => [keys[i], id]),
