@@ -13,6 +13,7 @@ import {
 	importWorkflow,
 	newId,
 	nodeOutput,
+	waitingJobs,
 	publishWorkflow,
 	sleep,
 	startEmulator,
@@ -152,7 +153,7 @@ describe('async at scale', { timeout: 900_000 }, () => {
 			(e) => e.status === 'waiting',
 			120_000,
 		);
-		const jobIds = nodeOutput(waiting, 'Extract').map((item) => item.id);
+		const jobIds = waitingJobs(waiting, 'Extract');
 		assert.equal(jobIds.length, JOBS);
 		assert.equal(new Set(jobIds).size, JOBS);
 

@@ -581,6 +581,17 @@ export function nodeOutput(run, nodeName, { runIndex = 0, output = 0 } = {}) {
 	return (nodeRun.data?.main?.[output] ?? []).map((item) => item.json);
 }
 
+/** The jobs a node waiting for VLM Run's callbacks waits for, from its one waiting item. */
+export function waitingJobs(run, nodeName) {
+	const items = nodeOutput(run, nodeName);
+	const [waiting] = items;
+	if (items.length !== 1 || waiting.status !== 'waiting' || waiting.waitingFor !== 'callbacks')
+		throw new Error(
+			`"${nodeName}" shows ${JSON.stringify(items).slice(0, 300)}, not one waiting item`,
+		);
+	return waiting.jobs;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Server
 

@@ -42,6 +42,16 @@ export interface ResumeAnswer {
 	items?: INodeExecutionData[];
 }
 
+/** The jobs a waiting run waits for, as its one waiting item names them (on whichever output). */
+export function waitingJobs(waiting: WorkflowRunResult): string[] {
+	const node = waiting.run.data.resultData.lastNodeExecuted as string;
+	const outputs = waiting.run.data.resultData.runData[node]?.at(-1)?.data?.main ?? [];
+	const items = outputs.flatMap((output) => output ?? []);
+	expect(items).toHaveLength(1);
+	expect(items[0].json).toMatchObject({ status: 'waiting', waitingFor: 'callbacks' });
+	return items[0].json.jobs as string[];
+}
+
 /** Delivers one callback to the resume URL of a run that ended `waiting`. */
 export async function resumeWaiting(
 	waiting: WorkflowRunResult,

@@ -24,7 +24,7 @@ export type AwaitingJob = {
 
 /**
  * An operation's output item. For Wait for Callback, `awaiting` names the job still running: the
- * item is what the node shows while the execution waits, and the callback replaces it.
+ * item (its pairing and binaries) is saved with the waiting execution, and the callback replaces it.
  */
 export type JobOutput = INodeExecutionData & { awaiting?: AwaitingJob };
 

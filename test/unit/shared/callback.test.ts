@@ -104,12 +104,13 @@ describe('Wait for Callback: execute()', () => {
 		};
 		const { ctx, waits, nodeContext, sent } = executeContext({ api });
 		const output = routeOutput(['p1', 'p2']);
-		// While waiting, a pending item shows its job only; its binaries wait in the saved state.
+		// While waiting, one item names the jobs; the items and their binaries wait in the saved state.
 		expect(await waitForCallbacks(ctx, output, shapers)).toEqual([
 			[
-				withoutJobs(output)[0][0],
-				{ json: { id: 'p1', status: 'pending' }, pairedItem: { item: 1 } },
-				{ json: { id: 'p2', status: 'pending' }, pairedItem: { item: 2 } },
+				{
+					json: { status: 'waiting', waitingFor: 'callbacks', jobs: ['p1', 'p2'] },
+					pairedItem: [{ item: 0 }, { item: 1 }, { item: 2 }],
+				},
 			],
 		]);
 		// One list request, whatever the number of jobs.

@@ -1,7 +1,7 @@
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { readBinary, type WorkflowRunResult } from '../harness';
-import { resumeWaiting } from '../resume';
+import { resumeWaiting, waitingJobs } from '../resume';
 import { useEmulator } from '../vlmrun';
 import { executeBodies, nodeTypes, pdfItem, run, runParams, vlmrunOf } from './execution';
 
@@ -80,9 +80,12 @@ describe('Execution → Run: Wait for Callback', () => {
 				),
 			);
 		}
-		expect(result.items.map((item) => [item.json, item.pairedItem])).toEqual([
-			[{ id: result.items[0].json.id, status: 'pending' }, { item: 0 }],
-			[{ id: result.items[1].json.id, status: 'pending' }, { item: 1 }],
+		const jobs = waitingJobs(result);
+		expect(result.items).toEqual([
+			{
+				json: { status: 'waiting', waitingFor: 'callbacks', jobs },
+				pairedItem: [{ item: 0 }, { item: 1 }],
+			},
 		]);
 		const stored = (
 			JSON.parse(
@@ -93,9 +96,8 @@ describe('Execution → Run: Wait for Callback', () => {
 			'execution',
 			'execution',
 		]);
-		expect(stored.map((slot) => (slot.job as IDataObject).id)).toEqual(
-			result.items.map((item) => item.json.id),
-		);
+		expect(stored.map((slot) => (slot.job as IDataObject).id)).toEqual(jobs);
+		expect(new Set(jobs).size).toBe(2);
 	});
 
 	it('resumes once every execution has called back, with the items and artifact binaries of Wait for Result', async () => {
@@ -109,7 +111,7 @@ describe('Execution → Run: Wait for Callback', () => {
 		env.emulator.configure({ jobMode: 'manual' });
 		const waiting = await run(credentials(), waitParams(), await twoPdfs());
 		expect(waiting.status).toBe('waiting');
-		const [first, second] = waiting.items.map((item) => String(item.json.id));
+		const [first, second] = waitingJobs(waiting);
 
 		const early = await callBack(waiting, second);
 		expect(early.status).toBe(200);
@@ -137,10 +139,11 @@ describe('Execution → Run: Wait for Callback', () => {
 		const waiting = await run(credentials(), waitParams({ grouping: 'allItems' }), await twoPdfs());
 		expect(waiting.status).toBe('waiting');
 		expect(executeBodies(env.emulator).slice(1)).toHaveLength(1);
-		expect(waiting.items).toHaveLength(1);
 		expect(waiting.items[0].pairedItem).toEqual([{ item: 0 }, { item: 1 }]);
+		const [id] = waitingJobs(waiting);
+		expect(waitingJobs(waiting)).toHaveLength(1);
 
-		const resumed = await callBack(waiting, String(waiting.items[0].json.id));
+		const resumed = await callBack(waiting, id);
 		expect((resumed.items as INodeExecutionData[]).map(comparable)).toEqual(
 			polled.items.map(comparable),
 		);
@@ -150,7 +153,7 @@ describe('Execution → Run: Wait for Callback', () => {
 		env.emulator.configure({ jobMode: 'manual' });
 		const waiting = await run(credentials(), waitParams(), [await pdfItem()]);
 		const body = JSON.stringify({
-			id: waiting.items[0].json.id,
+			id: waitingJobs(waiting)[0],
 			status: 'completed',
 			response: { approved: true },
 		});
@@ -167,7 +170,7 @@ describe('Execution → Run: Wait for Callback', () => {
 	it('a failed execution resumes as an error item naming it', async () => {
 		env.emulator.configure({ jobMode: 'manual' });
 		const waiting = await run(credentials(), waitParams(), [await pdfItem()]);
-		const id = String(waiting.items[0].json.id);
+		const [id] = waitingJobs(waiting);
 		const resumed = await callBack(waiting, id, 'failed');
 		expect(resumed.items).toEqual([
 			{

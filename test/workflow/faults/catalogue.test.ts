@@ -18,7 +18,7 @@ import { VlmRunRequest } from '../../../nodes/VlmRun/VlmRunRequest.node';
 import { signBody, type Emulator, type FaultSpec } from '../../emulator';
 import { createBinaryItem, runNode, type BinaryInput, type WorkflowNode } from '../harness';
 import { fixture, useEmulator, vlmNode } from '../vlmrun';
-import { resumeWaiting } from '../resume';
+import { resumeWaiting, waitingJobs } from '../resume';
 import { deliver, type Callback } from './webhook';
 
 jest.setTimeout(30_000);
@@ -782,7 +782,7 @@ describe('Bad-input catalogue: callbacks', () => {
 		});
 		expect(waiting.status).toBe('waiting');
 		const body = JSON.stringify({
-			id: waiting.items[0].json.id,
+			id: waitingJobs(waiting)[0],
 			status: 'completed',
 			response: { total: 1 },
 		});

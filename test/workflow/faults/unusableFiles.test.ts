@@ -12,7 +12,7 @@ import { VlmRunChat } from '../../../nodes/VlmRun/VlmRunChat.node';
 import { VlmRunExecution } from '../../../nodes/VlmRun/VlmRunExecution.node';
 import { VlmRunRequest } from '../../../nodes/VlmRun/VlmRunRequest.node';
 import { createBinaryItem, runNode, type WorkflowNode } from '../harness';
-import { resumeWaiting } from '../resume';
+import { resumeWaiting, waitingJobs } from '../resume';
 import { fixture, useEmulator, vlmNode } from '../vlmrun';
 
 jest.setTimeout(30_000);
@@ -179,7 +179,7 @@ describe('Unusable files under continue-on-fail', () => {
 		});
 		expect(waiting.status).toBe('waiting');
 		expect(env.emulator.requests({ method: 'POST', path: '/document/generate' })).toHaveLength(1);
-		const id = String(waiting.items[0].json.id);
+		const [id] = waitingJobs(waiting);
 		const answer = await resumeWaiting(waiting, {
 			nodeTypes: [VlmRunRequest],
 			credentials,

@@ -10,7 +10,7 @@ import {
 	type BinaryInput,
 } from '../harness';
 import { readRgbPng } from '../../pngFiles';
-import { resumeWaiting } from '../resume';
+import { resumeWaiting, waitingJobs } from '../resume';
 import { fixture, useEmulator, vlmNode } from '../vlmrun';
 
 /*
@@ -504,9 +504,9 @@ describe('Review Rules on Extract', () => {
 			await items(scan('blurry-receipt.png', 'emulator-blurry')),
 		);
 		expect(result.status).toBe('waiting');
-		// While it waits, the pending job is shown on Needs Review: nobody has checked it yet.
-		const [pending] = result.outputs('VLM Run', { output: 1 });
-		const id = String(pending.json.id);
+		// While it waits, the waiting item is shown on Needs Review: nobody has checked it yet.
+		expect(result.outputs('VLM Run', { output: 1 })).toHaveLength(1);
+		const [id] = waitingJobs(result);
 		await env.emulator.advanceJob(id, 'completed');
 		const delivery = env.emulator.webhookDeliveries().find((sent) => sent.jobId === id);
 		const answer = await resumeWaiting(result, {
