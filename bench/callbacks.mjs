@@ -8,7 +8,6 @@
 //   npm run bench -- callbacks --no-floor          without n8n's Wait node beside it
 //   npm run bench -- callbacks --node-version=1    Extract at version 1 (default 1.1, as the editor adds it)
 //   npm run bench -- callbacks --n8n-env=NAME=value  an n8n setting for the run (repeatable)
-//   npm run bench -- callbacks --line=1            in n8n 1.123.x (Node 22) instead of 2.41.1
 //   npm run bench -- callbacks --profile           V8 CPU profiles of n8n in bench-output/profiles-callbacks,
 //                                                  and where each phase's CPU went (bench/cpuprofile.mjs)
 //
@@ -142,12 +141,17 @@ async function startWaiting(server, workflowId, path) {
 	const response = await server.callWebhook(`/webhook/${path}`, { method: 'POST', json: {} });
 	await response.text();
 	if (!response.ok) throw new Error(`${path}: the webhook answered ${response.status}`);
-	// n8n 1.x lists waiting executions only when asked for that status.
 	const execution = await server.waitForExecution(
-		{ workflowId, status: 'waiting' },
-		(candidate) => !earlier.has(candidate.id),
+		{ workflowId },
+		(candidate) =>
+			!earlier.has(candidate.id) &&
+			['waiting', 'success', 'error', 'crashed'].includes(candidate.status),
 		300_000,
 	);
+	if (execution.status !== 'waiting')
+		throw new Error(
+			`${path}: the execution ended ${execution.status} instead of waiting (${execution.data?.resultData?.error?.message ?? 'no error'})`,
+		);
 	return execution;
 }
 
@@ -215,8 +219,8 @@ async function measureOurs(server, pid, emulator, workflow, jobs, pattern) {
 			done,
 			requests: deliveries.length,
 		}),
-		// For the floor: the same items and the same request bodies.
-		// An item per job, as a Wait node after the Extract of Wait for Result would hold.
+		// For the floor: an item per job (what a Wait node after Wait for Result's Extract holds), and
+		// the same request bodies.
 		pendingItem: { id: jobIds[0], status: 'pending' },
 		deliveryBody: deliveries[0]?.body,
 	};
@@ -360,7 +364,6 @@ export async function run(args) {
 	const profile = args.includes('--profile');
 	// The version a node added in the editor gets; --node-version=1 for workflows made before 1.1.
 	const typeVersion = Number(option(args, 'node-version', ['1.1'])[0]);
-	const line = Number(option(args, 'line', ['2'])[0]);
 	// n8n settings to try, e.g. --n8n-env=N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true
 	const n8nEnv = Object.fromEntries(
 		args
@@ -386,7 +389,6 @@ export async function run(args) {
 		});
 		if (profile) rmSync(PROFILE_DIR, { recursive: true, force: true });
 		const n8n = await createN8n({
-			line,
 			tarball,
 			env: {
 				...n8nEnv,
@@ -473,7 +475,7 @@ export async function run(args) {
 	mkdirSync(join(REPO_ROOT, 'bench-output'), { recursive: true });
 	writeFileSync(
 		join(REPO_ROOT, 'bench-output', 'callbacks.json'),
-		`${JSON.stringify({ date: new Date().toISOString(), line, n8nEnv, targets: TARGETS, rows, profiles }, null, 2)}\n`,
+		`${JSON.stringify({ date: new Date().toISOString(), n8nEnv, targets: TARGETS, rows, profiles }, null, 2)}\n`,
 	);
 	if (profiles)
 		log(`profile split per phase in bench-output/callbacks.json (${profiles.length} runs)`);
