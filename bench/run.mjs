@@ -29,6 +29,7 @@
 //   lengths, requests, ratelimit, cpu   issue 14's real-account figures (bench/accounts.mjs)
 //   callbacks   (alone, bench/callbacks.mjs) Wait for Callback at 10/100/500 simultaneous callbacks
 //   review-picture (alone, bench/reviewPicture.mjs) CPU of the review PNG per 1600 × 2000 image
+//   routes      (alone, bench/routes.mjs) CPU per request of n8n's production webhook routes
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -67,6 +68,7 @@ if (args[0] === 'workers') {
 }
 if (args[0] === 'callbacks')
 	process.exit(await (await import('./callbacks.mjs')).run(args.slice(1)));
+if (args[0] === 'routes') process.exit(await (await import('./routes.mjs')).run(args.slice(1)));
 if (args[0] === 'review-picture') process.exit(await (await import('./reviewPicture.mjs')).run());
 const ALL = ['throughput', 'overhead', 'memory', 'polling', 'scaling', ...ACCOUNT_CASES];
 const OUT_DIR = join(REPO_ROOT, 'bench-output');
