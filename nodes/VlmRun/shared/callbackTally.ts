@@ -124,7 +124,14 @@ async function seed(ctx: IWebhookFunctions, tally: Tally): Promise<void> {
  */
 const IN_FLIGHT_MS = 5_000;
 
-const completedAt = (job: Job) => Date.parse(String(job.completed_at ?? ''));
+const finishTimes = new WeakMap<Job, number>();
+
+/** When the job finished, on VLM Run's clock; parsed once per job, as every callback checks every job. */
+function completedAt(job: Job): number {
+	let at = finishTimes.get(job);
+	if (at === undefined) finishTimes.set(job, (at = Date.parse(String(job.completed_at ?? ''))));
+	return at;
+}
 
 /**
  * The jobs the wait still has to hear about: those not finished, and those the list shows finished
