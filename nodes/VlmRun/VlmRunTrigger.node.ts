@@ -16,7 +16,9 @@ export class VlmRunTrigger implements INodeType {
 		name: 'vlmRunTrigger',
 		icon: { light: 'file:vlmrun.svg', dark: 'file:vlmrun.dark.svg' },
 		group: ['trigger'],
-		version: 1,
+		// n8n's webhook routes evaluate an expression for every request to a node of version 1 (a
+		// check meant for the Webhook node v1); nodes of version 1.1 skip it.
+		version: [1, 1.1],
 		subtitle: 'On finished job',
 		description:
 			'Starts the workflow when VLM Run posts a finished prediction or agent execution to its callback URL',

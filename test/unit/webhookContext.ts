@@ -27,11 +27,11 @@ export function apiHelper(api: Api, sent: string[]) {
 	};
 }
 
-function nodeWith(name: string, withCredential: boolean): INode {
+function nodeWith(name: string, credentialId: string | undefined): INode {
 	return {
 		...testNode,
 		name,
-		...(withCredential ? { credentials: { vlmRunApi: { id: 'cred1', name: 'VLM Run' } } } : {}),
+		...(credentialId ? { credentials: { vlmRunApi: { id: credentialId, name: 'VLM Run' } } } : {}),
 	};
 }
 
@@ -51,6 +51,8 @@ export interface WebhookSetup {
 	query?: Record<string, string>;
 	/** The workflow the node belongs to (what the trigger's memory of deliveries is scoped to). */
 	workflowId?: string;
+	/** The id of the node's credential, when it has one (`secret` set). */
+	credentialId?: string;
 }
 
 export function webhookContext(setup: WebhookSetup) {
@@ -60,7 +62,11 @@ export function webhookContext(setup: WebhookSetup) {
 	const staticData = setup.staticData ?? {};
 	const credentialReads = { count: 0 };
 	const ctx = {
-		getNode: () => nodeWith(setup.nodeName ?? 'VLM Run Trigger', setup.secret !== undefined),
+		getNode: () =>
+			nodeWith(
+				setup.nodeName ?? 'VLM Run Trigger',
+				setup.secret === undefined ? undefined : (setup.credentialId ?? 'cred1'),
+			),
 		getCredentials: async () => {
 			credentialReads.count++;
 			return { apiKey: 'k', baseUrl: 'http://vlm.test/v1', webhookSecret: setup.secret };
@@ -103,7 +109,7 @@ export function executeContext(setup: ExecuteSetup = {}) {
 	const waits: Date[] = [];
 	const warnings: string[] = [];
 	const ctx = {
-		getNode: () => ({ ...nodeWith('Extract', true), type: setup.nodeType ?? testNode.type }),
+		getNode: () => ({ ...nodeWith('Extract', 'cred1'), type: setup.nodeType ?? testNode.type }),
 		getCredentials: async () => ({ apiKey: 'k', baseUrl: 'http://vlm.test/v1' }),
 		getContext: () => nodeContext,
 		putExecutionToWait: async (until: Date) => {

@@ -57,12 +57,33 @@ function claim(keys: Set<string>, key: string): boolean {
 }
 
 /**
+ * How long a process verifies deliveries with the signing secret it read, without reading the
+ * credential again. In a webhook n8n creates an expression isolate for every credential read (about
+ * as much CPU as the rest of the delivery). A delivery that does not verify reads it afresh, so a
+ * new secret applies at once and an old one is accepted at most this long after a change; an empty
+ * secret (no signature required) is never reused, so setting one applies at once too.
+ */
+const SECRET_REUSE_MS = 60_000;
+
+/** Per credential: the signing secret this process last read, and when. */
+const knownSecrets = new Map<string, { secret: string; readAt: number }>();
+
+function knownSecret(credentialId: string | undefined): string | undefined {
+	const known = credentialId ? knownSecrets.get(credentialId) : undefined;
+	return known && Date.now() - known.readAt < SECRET_REUSE_MS ? known.secret : undefined;
+}
+
+/**
  * One callback from VLM Run: verified, filtered by status, de-duplicated, optionally completed by
  * a fetch, then emitted as one item. Rejected and skipped callbacks are answered without a run.
  */
 export async function receiveCallback(ctx: IWebhookFunctions): Promise<IWebhookResponseData> {
-	const delivery = await readDelivery(ctx);
+	const credentialId = ctx.getNode().credentials?.[CREDENTIAL_NAME]?.id ?? undefined;
+	const reused = knownSecret(credentialId);
+	const delivery = await readDelivery(ctx, reused);
 	if (!delivery.ok) return reply(ctx, delivery.status, { error: delivery.message });
+	if (credentialId && delivery.secret && delivery.secret !== reused)
+		knownSecrets.set(credentialId, { secret: delivery.secret, readAt: Date.now() });
 	const { job } = delivery;
 	const options = ctx.getNodeParameter('options', {}) as IDataObject;
 

@@ -57,6 +57,47 @@ describe('VLM Run Trigger webhook', () => {
 		}
 	});
 
+	it('reads the signing secret once a minute, and afresh for a delivery that does not verify', async () => {
+		const credentialId = 'cred-reuse';
+		const reads = async (setup: Partial<WebhookSetup>) => {
+			const { credentialReads, response } = await deliver({ credentialId, ...setup });
+			return [credentialReads.count, response.status ?? 200];
+		};
+		expect(await reads({})).toEqual([1, 200]);
+		expect(await reads({})).toEqual([0, 200]);
+		// The secret changed in the credential: the new signature verifies at once.
+		const renewed = 'whsec_renewed';
+		expect(await reads({ secret: renewed, headers: signatureHeader(renewed, BODY) })).toEqual([
+			1, 200,
+		]);
+		expect(await reads({ secret: renewed, headers: signatureHeader(renewed, BODY) })).toEqual([
+			0, 200,
+		]);
+		// A forged one is checked against the credential as it is now.
+		expect(await reads({ secret: renewed })).toEqual([1, 401]);
+		const now = Date.now();
+		const clock = jest.spyOn(Date, 'now').mockReturnValue(now + 61_000);
+		try {
+			expect(await reads({ secret: renewed, headers: signatureHeader(renewed, BODY) })).toEqual([
+				1, 200,
+			]);
+		} finally {
+			clock.mockRestore();
+		}
+	});
+
+	it('reads the credential for every delivery while it has no signing secret', async () => {
+		for (let n = 0; n < 2; n++) {
+			const { credentialReads, result } = await deliver({
+				credentialId: 'cred-open',
+				secret: '',
+				headers: {},
+			});
+			expect(result.workflowData).toHaveLength(1);
+			expect(credentialReads.count).toBe(1);
+		}
+	});
+
 	it('answers 400 to a body that is not JSON or has no id', async () => {
 		for (const body of ['not json', '[1]', '{"status":"completed"}']) {
 			const { result, response } = await deliver({ body, headers: signatureHeader(SECRET, body) });
