@@ -5,13 +5,15 @@
 //
 //   npm run bench -- routes             n8n 2.41.1
 //   npm run bench -- routes --line=1    n8n 1.123.x
+//   npm run bench -- routes --n8n-env=NAME=value   an n8n setting for the run (repeatable)
 //
 // Each route gets bursts of REQUESTS requests that start no execution, so what is measured is the
-// route alone: n8n's Webhook node with Ignore Bots, asked by a bot (403), and the VLM Run Trigger
-// asked without a signature (401). CPU is the n8n process's (all threads, from /proc), idle rate
+// route and the node's answer: n8n's Webhook node with Ignore Bots, asked by a bot (403); the VLM
+// Run Trigger (versions 1.1 and 1) receiving a signed delivery it has already processed (200), and
+// one without a signature (401). CPU is the n8n process's (all threads, from /proc), idle rate
 // taken off; the median of ROUNDS bursts is reported. The waiting route's figure is the floor
 // column of `npm run bench -- callbacks`.
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,6 +32,7 @@ import { findN8nProcess, processCpuMs } from './proc.mjs';
 import { chainWorkflow } from './workflows.mjs';
 
 const REQUESTS = 100;
+const SECRET = 'whsec-bench-routes';
 const ROUNDS = 3;
 const IDLE_MS = 5_000;
 const BOT_AGENT = 'Googlebot/2.1 (+http://www.google.com/bot.html)';
@@ -37,14 +40,37 @@ const log = (message) => process.stderr.write(`[bench:routes] ${message}\n`);
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
-/** The routes: a workflow with one webhook node each, and the request that starts nothing. */
-function routes(credential) {
+/** A VLM Run Trigger of `typeVersion` in its own workflow, with the credential. */
+function trigger(credential, typeVersion) {
 	const webhookId = randomUUID();
-	const triggerId = randomUUID();
+	return {
+		path: `/webhook/${webhookId}/webhook`,
+		node: {
+			id: randomUUID(),
+			name: 'VLM Run Trigger',
+			type: `${PACKAGE.name}.vlmRunTrigger`,
+			typeVersion,
+			position: [0, 0],
+			webhookId,
+			parameters: {},
+			credentials: { vlmRunApi: { id: credential.id, name: credential.name } },
+		},
+	};
+}
+
+const sign = (body) => `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`;
+
+/**
+ * The routes: a workflow with one webhook node each, and a request that starts nothing. A signed
+ * repeat is what the trigger receives most (VLM Run retries, copies); the trigger answers 200 and
+ * starts no run, after one delivery that did (sent first, not measured).
+ */
+function routes(credential, body) {
+	const signed = { 'x-vlmrun-signature': sign(body) };
 	return [
 		{
-			name: "n8n's Webhook node, production (Ignore Bots → 403)",
-			path: `/webhook/bench-route-webhook`,
+			name: "n8n's Webhook node (Ignore Bots → 403)",
+			path: '/webhook/bench-route-webhook',
 			headers: { 'user-agent': BOT_AGENT },
 			expected: 403,
 			node: {
@@ -53,7 +79,7 @@ function routes(credential) {
 				type: 'n8n-nodes-base.webhook',
 				typeVersion: 2,
 				position: [0, 0],
-				webhookId,
+				webhookId: randomUUID(),
 				parameters: {
 					httpMethod: 'POST',
 					path: 'bench-route-webhook',
@@ -63,22 +89,36 @@ function routes(credential) {
 			},
 		},
 		{
-			name: 'VLM Run Trigger, production (no signature → 401)',
-			path: `/webhook/${triggerId}/webhook`,
+			name: 'VLM Run Trigger 1.1, signed repeat (200, no run)',
+			headers: signed,
+			expected: 200,
+			primeWith: 200,
+			...trigger(credential, 1.1),
+		},
+		{
+			name: 'VLM Run Trigger 1, signed repeat (200, no run)',
+			headers: signed,
+			expected: 200,
+			primeWith: 200,
+			...trigger(credential, 1),
+		},
+		{
+			name: 'VLM Run Trigger 1.1, no signature (401)',
 			headers: {},
 			expected: 401,
-			node: {
-				id: randomUUID(),
-				name: 'VLM Run Trigger',
-				type: `${PACKAGE.name}.vlmRunTrigger`,
-				typeVersion: 1,
-				position: [0, 0],
-				webhookId: triggerId,
-				parameters: {},
-				credentials: { vlmRunApi: { id: credential.id, name: credential.name } },
-			},
+			...trigger(credential, 1.1),
 		},
 	];
+}
+
+async function post(server, route, body) {
+	const response = await server.callWebhook(route.path, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', ...route.headers },
+		body,
+	});
+	await response.arrayBuffer();
+	return response.status;
 }
 
 async function burst(server, pid, route, body) {
@@ -88,15 +128,7 @@ async function burst(server, pid, route, body) {
 	const started = Date.now();
 	const cpu = processCpuMs(pid);
 	const statuses = await Promise.all(
-		Array.from({ length: REQUESTS }, async () => {
-			const response = await server.callWebhook(route.path, {
-				method: 'POST',
-				headers: { 'content-type': 'application/json', ...route.headers },
-				body,
-			});
-			await response.arrayBuffer();
-			return response.status;
-		}),
+		Array.from({ length: REQUESTS }, async () => await post(server, route, body)),
 	);
 	const wall = Date.now() - started;
 	const unexpected = statuses.filter((status) => status !== route.expected);
@@ -108,21 +140,32 @@ async function burst(server, pid, route, body) {
 /** Runs the measurement; returns the process exit code. */
 export async function run(args) {
 	const line = Number(args.find((arg) => arg.startsWith('--line='))?.split('=')[1] ?? 2);
+	const n8nEnv = Object.fromEntries(
+		args
+			.filter((arg) => arg.startsWith('--n8n-env='))
+			.map((arg) => arg.slice('--n8n-env='.length).split(/=(.*)/s).slice(0, 2)),
+	);
 	const workDir = mkdtempSync(join(tmpdir(), 'vlmrun-bench-routes-'));
 	process.env.VLMRUN_E2E_WORKDIR = workDir;
 	let server;
 	const rows = [];
 	try {
 		const tarball = await packPackage({ destDir: workDir });
-		const n8n = await createN8n({ line, tarball });
+		const n8n = await createN8n({ line, tarball, env: n8nEnv });
 		const credential = { id: 'vlmCredBenchRoute', name: 'VLM Run (routes)', type: 'vlmRunApi' };
 		await importCredentials(n8n, [
 			{
 				...credential,
-				data: { apiKey: 'unused', baseUrl: 'http://127.0.0.1:9/v1', webhookSecret: 'whsec-x' },
+				data: { apiKey: 'unused', baseUrl: 'http://127.0.0.1:9/v1', webhookSecret: SECRET },
 			},
 		]);
-		const measured = routes(credential);
+		// A callback's size: a finished prediction with a small response.
+		const body = JSON.stringify({
+			id: randomUUID(),
+			status: 'completed',
+			response: { total: 1, lines: 'x'.repeat(1_000) },
+		});
+		const measured = routes(credential, body);
 		const ids = await importWorkflows(
 			n8n,
 			measured.map((route) => chainWorkflow(`bench route ${route.expected}`, [route.node])),
@@ -131,13 +174,9 @@ export async function run(args) {
 		const pid = findN8nProcess(n8n.dir, ['start']);
 		if (!pid) throw new Error('could not find the n8n server process');
 		for (const id of ids) await server.publishWorkflow(id);
-		// A callback's size: a finished prediction with a small response.
-		const body = JSON.stringify({
-			id: randomUUID(),
-			status: 'completed',
-			response: { total: 1, lines: 'x'.repeat(1_000) },
-		});
 		for (const route of measured) {
+			if (route.primeWith && (await post(server, route, body)) !== route.primeWith)
+				throw new Error(`${route.name}: the first delivery was not answered ${route.primeWith}`);
 			const perRequest = [];
 			for (let round = 1; round <= ROUNDS; round++)
 				perRequest.push(await burst(server, pid, route, body));
@@ -159,7 +198,7 @@ export async function run(args) {
 	mkdirSync(join(REPO_ROOT, 'bench-output'), { recursive: true });
 	writeFileSync(
 		join(REPO_ROOT, 'bench-output', `routes-${line}.json`),
-		`${JSON.stringify({ date: new Date().toISOString(), line, loadavg: loadavg(), rows }, null, 2)}\n`,
+		`${JSON.stringify({ date: new Date().toISOString(), line, n8nEnv, loadavg: loadavg(), rows }, null, 2)}\n`,
 	);
 	console.log(lines.join('\n'));
 	return 0;
