@@ -105,8 +105,10 @@ function waitOfCallback(ctx: IWebhookFunctions): string {
 
 /** Starts (or restarts, after a failure) the one list request of this process for the wait. */
 async function seed(ctx: IWebhookFunctions, tally: Tally): Promise<void> {
-	const unknown = [...tally.jobs.values()].filter((job) => !tally.finished.has(job.id));
-	tally.seeded ??= readFinishedJobs(ctx, unknown).then(
+	tally.seeded ??= readFinishedJobs(
+		ctx,
+		[...tally.jobs.values()].filter((job) => !tally.finished.has(job.id)),
+	).then(
 		(finished) => {
 			for (const [id, job] of finished) if (!tally.finished.has(id)) tally.finished.set(id, job);
 		},
