@@ -327,8 +327,8 @@ describe('callbacks', { timeout: 600_000 }, () => {
 			// While waiting, the waiting item has no review: it shows on Needs Review.
 			assert.equal(nodeOutput(execution, 'Extract', { output: 0 }).length, 0);
 			const [waitingItem] = nodeOutput(execution, 'Extract', { output: 1 });
-			assert.equal(waitingItem.jobs.length, 2);
-			for (const id of waitingItem.jobs) await emulator.advanceJob(id, 'completed');
+			assert.equal(waitingItem.jobCount, 2);
+			for (const id of waitingItem.jobIds.split(', ')) await emulator.advanceJob(id, 'completed');
 			const done = await server.waitForExecution(
 				{ workflowId: ids.waitReview },
 				(e) => e.id === execution.id && finished(e),

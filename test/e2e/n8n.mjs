@@ -589,7 +589,10 @@ export function waitingJobs(run, nodeName) {
 		throw new Error(
 			`"${nodeName}" shows ${JSON.stringify(items).slice(0, 300)}, not one waiting item`,
 		);
-	return waiting.jobs;
+	const ids = waiting.jobIds.split(', ');
+	if (waiting.jobCount !== ids.length)
+		throw new Error(`"${nodeName}" counts ${waiting.jobCount} jobs but names ${ids.length}`);
+	return ids;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -49,7 +49,9 @@ export function waitingJobs(waiting: WorkflowRunResult): string[] {
 	const items = outputs.flatMap((output) => output ?? []);
 	expect(items).toHaveLength(1);
 	expect(items[0].json).toMatchObject({ status: 'waiting', waitingFor: 'callbacks' });
-	return items[0].json.jobs as string[];
+	const ids = String(items[0].json.jobIds).split(', ');
+	expect(items[0].json.jobCount).toBe(ids.length);
+	return ids;
 }
 
 /** Delivers one callback to the resume URL of a run that ended `waiting`. */

@@ -108,7 +108,7 @@ describe('Wait for Callback: execute()', () => {
 		expect(await waitForCallbacks(ctx, output, shapers)).toEqual([
 			[
 				{
-					json: { status: 'waiting', waitingFor: 'callbacks', jobs: ['p1', 'p2'] },
+					json: { status: 'waiting', waitingFor: 'callbacks', jobCount: 2, jobIds: 'p1, p2' },
 					pairedItem: [{ item: 0 }, { item: 1 }, { item: 2 }],
 				},
 			],

@@ -83,7 +83,7 @@ describe('Execution → Run: Wait for Callback', () => {
 		const jobs = waitingJobs(result);
 		expect(result.items).toEqual([
 			{
-				json: { status: 'waiting', waitingFor: 'callbacks', jobs },
+				json: { status: 'waiting', waitingFor: 'callbacks', jobCount: 2, jobIds: jobs.join(', ') },
 				pairedItem: [{ item: 0 }, { item: 1 }],
 			},
 		]);
