@@ -69,6 +69,15 @@ function option(args, name, fallback) {
 	return value ? value.split(',') : fallback;
 }
 
+/** n8n settings to try, from --n8n-env=NAME=value (repeatable), e.g. N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true. */
+export function n8nSettings(args) {
+	return Object.fromEntries(
+		args
+			.filter((arg) => arg.startsWith('--n8n-env='))
+			.map((arg) => arg.slice('--n8n-env='.length).split(/=(.*)/s).slice(0, 2)),
+	);
+}
+
 function compileTests() {
 	const tsc = join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
 	spawnSync(process.execPath, [tsc, '-p', 'test/tsconfig.json'], { cwd: REPO_ROOT });
@@ -364,12 +373,7 @@ export async function run(args) {
 	const profile = args.includes('--profile');
 	// The version a node added in the editor gets; --node-version=1 for workflows made before 1.1.
 	const typeVersion = Number(option(args, 'node-version', ['1.1'])[0]);
-	// n8n settings to try, e.g. --n8n-env=N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true
-	const n8nEnv = Object.fromEntries(
-		args
-			.filter((arg) => arg.startsWith('--n8n-env='))
-			.map((arg) => arg.slice('--n8n-env='.length).split(/=(.*)/s).slice(0, 2)),
-	);
+	const n8nEnv = n8nSettings(args);
 	const workDir = mkdtempSync(join(tmpdir(), 'vlmrun-bench-callbacks-'));
 	process.env.VLMRUN_E2E_WORKDIR = workDir;
 	let server;

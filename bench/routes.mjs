@@ -28,6 +28,7 @@ import {
 	sleep,
 	startServer,
 } from '../test/e2e/n8n.mjs';
+import { n8nSettings } from './callbacks.mjs';
 import { findN8nProcess, processCpuMs } from './proc.mjs';
 import { chainWorkflow } from './workflows.mjs';
 
@@ -140,11 +141,7 @@ async function burst(server, pid, route, body) {
 /** Runs the measurement; returns the process exit code. */
 export async function run(args) {
 	const line = Number(args.find((arg) => arg.startsWith('--line='))?.split('=')[1] ?? 2);
-	const n8nEnv = Object.fromEntries(
-		args
-			.filter((arg) => arg.startsWith('--n8n-env='))
-			.map((arg) => arg.slice('--n8n-env='.length).split(/=(.*)/s).slice(0, 2)),
-	);
+	const n8nEnv = n8nSettings(args);
 	const workDir = mkdtempSync(join(tmpdir(), 'vlmrun-bench-routes-'));
 	process.env.VLMRUN_E2E_WORKDIR = workDir;
 	let server;
